@@ -1,0 +1,123 @@
+using System.Globalization;
+using Assignment3.Domain.Ports;
+using ScottPlot;
+
+namespace Assignment3.Adapters.Charting;
+
+/// <summary>
+/// Draws the size history as a step line with markers, the historical maximum as a dashed line, a title, axis labels
+/// and a legend. Text uses the bundled Liberation Sans, so it renders on machines without fonts (AWS Lambda).
+/// </summary>
+public sealed class ScottPlotSizeChartRenderer : ISizeChartRenderer
+{
+    /// <summary>The family name the bundled font is registered under; unique so no system font can stand in for it.</summary>
+    public const string FontFamily = "Assignment3 Liberation Sans";
+
+    /// <summary>The bundled font file's name, next to this assembly in <c>Fonts/</c>.</summary>
+    public const string FontFileName = "LiberationSans-Regular.ttf";
+
+    private static readonly Lock FontGate = new();
+    private static bool s_fontRegistered;
+
+    /// <summary>Registers the bundled font as ScottPlot's default (once per process).</summary>
+    public ScottPlotSizeChartRenderer() => RegisterBundledFont();
+
+    /// <summary>The bundled font file's full path.</summary>
+    public static string FontPath =>
+        Path.Combine(Path.GetDirectoryName(typeof(ScottPlotSizeChartRenderer).Assembly.Location)!, "Fonts", FontFileName);
+
+    /// <inheritdoc />
+    public byte[] RenderPng(SizeChart chart)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        if (chart.Points.Count == 0)
+        {
+            throw new ArgumentException("a size chart needs at least one point", nameof(chart));
+        }
+
+        using var plot = new Plot();
+        plot.Font.Set(FontFamily);
+
+        var times = chart.Points.Select(p => p.Time.UtcDateTime).ToArray();
+        var sizes = chart.Points.Select(p => (double)p.TotalSize).ToArray();
+        var series = plot.Add.Scatter(times, sizes);
+        // The size holds between two changes, so a step line tells the truth where a slope would not.
+        series.ConnectStyle = ConnectStyle.StepHorizontal;
+        series.LineWidth = 2;
+        series.MarkerSize = 8;
+        series.MarkerShape = MarkerShape.FilledCircle;
+        series.LegendText = "Total size";
+
+        var largest = chart.Largest.TotalSize;
+        var maxLine = plot.Add.HorizontalLine(largest);
+        maxLine.LinePattern = LinePattern.Dashed;
+        maxLine.LineWidth = 2;
+        maxLine.Color = Colors.Red;
+        maxLine.LegendText = $"Historical max: {FormatBytes(largest)}";
+
+        plot.Title($"Size of bucket {chart.BucketName}");
+        plot.XLabel("Time (UTC)");
+        plot.YLabel("Total size");
+
+        var timeAxis = plot.Axes.DateTimeTicksBottom();
+        timeAxis.TickGenerator = new ScottPlot.TickGenerators.DateTimeAutomatic
+        {
+            LabelFormatter = time => time.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+        };
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            LabelFormatter = FormatBytes,
+            IntegerTicksOnly = true,
+        };
+
+        // Start at zero and leave room above the max line and the legend.
+        var top = Math.Max(Math.Max(largest, sizes.Max()), 1) * 1.25;
+        plot.Axes.AutoScaleX();
+        if (times.Length == 1 || times[0] == times[^1])
+        {
+            var centre = times[0].ToOADate();
+            plot.Axes.SetLimitsX(centre - (5 / 86400.0), centre + (5 / 86400.0));
+        }
+
+        plot.Axes.SetLimitsY(0, top);
+        plot.ShowLegend(Alignment.UpperLeft);
+
+        return plot.GetImageBytes(chart.Width, chart.Height, ImageFormat.Png);
+    }
+
+    /// <summary>Bytes as a person reads them: "27 B", "1.5 KiB", "3.2 MiB".</summary>
+    public static string FormatBytes(double bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        var unit = 0;
+        while (Math.Abs(bytes) >= 1024 && unit < units.Length - 1)
+        {
+            bytes /= 1024;
+            unit++;
+        }
+
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes:0} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{bytes:0.#} {units[unit]}");
+    }
+
+    private static void RegisterBundledFont()
+    {
+        lock (FontGate)
+        {
+            if (s_fontRegistered)
+            {
+                return;
+            }
+
+            if (!File.Exists(FontPath))
+            {
+                throw new FileNotFoundException($"the chart font is missing; it ships next to the adapter as Fonts/{FontFileName}", FontPath);
+            }
+
+            Fonts.AddFontFile(FontFamily, FontPath, bold: false, italic: false);
+            Fonts.Default = FontFamily;
+            s_fontRegistered = true;
+        }
+    }
+}

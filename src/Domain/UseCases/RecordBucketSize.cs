@@ -1,0 +1,76 @@
+using Assignment3.Domain.Pipeline;
+using Assignment3.Domain.Ports;
+using MediatR;
+
+namespace Assignment3.Domain.UseCases;
+
+/// <summary>Measure the bucket now and add one record to its history.</summary>
+/// <param name="BucketName">The bucket to measure.</param>
+/// <param name="EventId">The id of the change event that asked for it; a second request with the same id records nothing.</param>
+public sealed record RecordBucketSize(string BucketName, string? EventId = null) : IRequest<RecordedSize>;
+
+/// <summary>The record that stands for the request.</summary>
+/// <param name="Record">The new record, or the earlier one for a repeated event.</param>
+/// <param name="WasDuplicate">True when the event had been recorded before and nothing was written.</param>
+public sealed record RecordedSize(SizeRecord Record, bool WasDuplicate);
+
+/// <summary>Refuses a bad bucket name or an empty event id.</summary>
+public sealed class RecordBucketSizeValidator : IRequestValidator<RecordBucketSize>
+{
+    /// <inheritdoc />
+    public IEnumerable<ValidationError> Validate(RecordBucketSize request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var error in BucketNameRules.Validate(nameof(request.BucketName), request.BucketName))
+        {
+            yield return error;
+        }
+
+        if (request.EventId is { } id && string.IsNullOrWhiteSpace(id))
+        {
+            yield return new ValidationError(nameof(request.EventId), "must not be blank when given");
+        }
+    }
+}
+
+/// <summary>Lists every page of the bucket, sums it, and appends the record without ever overwriting another.</summary>
+public sealed class RecordBucketSizeHandler(IBlobStore blobs, IHistoryRepository history, TimeProvider clock)
+    : IRequestHandler<RecordBucketSize, RecordedSize>
+{
+    // Each retry moves the record 1 ms later; this many concurrent writers in one millisecond means something is broken.
+    private const int MaxTimeCollisions = 1000;
+
+    /// <inheritdoc />
+    public async Task<RecordedSize> Handle(RecordBucketSize request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        long totalSize = 0;
+        var objectCount = 0;
+        await foreach (var blob in blobs.ListAllAsync(request.BucketName, cancellationToken))
+        {
+            totalSize += blob.Size;
+            objectCount++;
+        }
+
+        var record = new SizeRecord(
+            request.BucketName, SizeRecord.ToMilliseconds(clock.GetUtcNow()), totalSize, objectCount);
+        for (var attempt = 0; attempt < MaxTimeCollisions; attempt++)
+        {
+            var result = await history.AppendAsync(record, request.EventId, cancellationToken);
+            switch (result.Outcome)
+            {
+                case AppendOutcome.Appended:
+                    return new RecordedSize(result.Record, WasDuplicate: false);
+                case AppendOutcome.AlreadyRecorded:
+                    return new RecordedSize(result.Record, WasDuplicate: true);
+                default:
+                    // Another record holds this millisecond: keep both by taking the next free one.
+                    record = record with { Time = record.Time.AddMilliseconds(1) };
+                    break;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"could not find a free millisecond for bucket {request.BucketName} after {MaxTimeCollisions} tries");
+    }
+}

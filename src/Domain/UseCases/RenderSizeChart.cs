@@ -1,0 +1,98 @@
+using Assignment3.Domain.Pipeline;
+using Assignment3.Domain.Ports;
+using MediatR;
+
+namespace Assignment3.Domain.UseCases;
+
+/// <summary>Draw the bucket's recent size history and store the PNG in the plot bucket.</summary>
+/// <param name="BucketName">The bucket whose history is drawn.</param>
+/// <param name="Window">How far back from the latest record to draw; <see cref="DefaultWindow"/> when null.</param>
+public sealed record RenderSizeChart(string BucketName, TimeSpan? Window = null) : IRequest<SizeChartResult>
+{
+    /// <summary>The window drawn when the caller names none.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest window a caller may ask for.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(366);
+
+    /// <summary>The window this request draws.</summary>
+    public TimeSpan EffectiveWindow => Window ?? DefaultWindow;
+}
+
+/// <summary>Where charts go and how large they are.</summary>
+/// <param name="PlotBucketName">The bucket that receives the PNGs.</param>
+/// <param name="Width">Image width in pixels.</param>
+/// <param name="Height">Image height in pixels.</param>
+public sealed record ChartSettings(string PlotBucketName, int Width = 1000, int Height = 600);
+
+/// <summary>What a chart request produced.</summary>
+public abstract record SizeChartResult(string BucketName)
+{
+    /// <summary>The chart was drawn and stored.</summary>
+    /// <param name="BucketName">The bucket drawn.</param>
+    /// <param name="Location">Where the PNG was stored.</param>
+    /// <param name="PointsDrawn">How many records the window held.</param>
+    /// <param name="Largest">The historical maximum drawn as a line.</param>
+    /// <param name="From">Start of the window (inclusive).</param>
+    /// <param name="To">End of the window: the latest record (inclusive).</param>
+    public sealed record Rendered(string BucketName, BlobLocation Location, int PointsDrawn, SizeRecord Largest,
+        DateTimeOffset From, DateTimeOffset To) : SizeChartResult(BucketName);
+
+    /// <summary>The bucket has no history yet, so there is nothing to draw.</summary>
+    public sealed record NoHistory(string BucketName) : SizeChartResult(BucketName)
+    {
+        /// <summary>The sentence shown to the caller.</summary>
+        public string Message => $"no history for bucket {BucketName}";
+    }
+}
+
+/// <summary>Refuses a bad bucket name or a window that is not positive or too long.</summary>
+public sealed class RenderSizeChartValidator : IRequestValidator<RenderSizeChart>
+{
+    /// <inheritdoc />
+    public IEnumerable<ValidationError> Validate(RenderSizeChart request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var error in BucketNameRules.Validate(nameof(request.BucketName), request.BucketName))
+        {
+            yield return error;
+        }
+
+        if (request.EffectiveWindow <= TimeSpan.Zero || request.EffectiveWindow > RenderSizeChart.MaxWindow)
+        {
+            yield return new ValidationError(nameof(request.Window),
+                $"must be more than 0 and at most {RenderSizeChart.MaxWindow.TotalDays:F0} days, was {request.EffectiveWindow}");
+        }
+    }
+}
+
+/// <summary>Reads the latest record, the window before it and the maximum, then renders and stores the chart.</summary>
+public sealed class RenderSizeChartHandler(
+    IHistoryRepository history, ISizeChartRenderer renderer, IBlobStore blobs, ChartSettings settings)
+    : IRequestHandler<RenderSizeChart, SizeChartResult>
+{
+    /// <inheritdoc />
+    public async Task<SizeChartResult> Handle(RenderSizeChart request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var latest = await history.GetLatestAsync(request.BucketName, cancellationToken);
+        if (latest is null)
+        {
+            return new SizeChartResult.NoHistory(request.BucketName);
+        }
+
+        var from = latest.Time - request.EffectiveWindow;
+        var points = await history.GetRangeAsync(request.BucketName, from, latest.Time, cancellationToken);
+        // The latest record exists, so the index has an entry; fall back to it only if a store lags behind.
+        var largest = await history.GetLargestAsync(request.BucketName, cancellationToken) ?? latest;
+
+        var png = renderer.RenderPng(new SizeChart(request.BucketName, points, largest, settings.Width, settings.Height));
+        var location = new BlobLocation(settings.PlotBucketName, ChartKey(latest));
+        await blobs.PutAsync(location.BucketName, location.Key, png, "image/png", cancellationToken);
+        return new SizeChartResult.Rendered(request.BucketName, location, points.Count, largest, from, latest.Time);
+    }
+
+    // Named after the bucket and its latest record: the same history gives the same key, and keys sort by time.
+    private static string ChartKey(SizeRecord latest) =>
+        $"{latest.BucketName}/size-history-{latest.Time.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}.png";
+}
