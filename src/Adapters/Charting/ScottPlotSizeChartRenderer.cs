@@ -55,15 +55,16 @@ public sealed class ScottPlotSizeChartRenderer : ISizeChartRenderer
         maxLine.Color = Colors.Red;
         maxLine.LegendText = $"Historical max: {FormatBytes(largest)}";
 
-        plot.Title($"Size of bucket {chart.BucketName}");
-        plot.XLabel("Time (UTC)");
-        plot.YLabel("Total size");
-
+        // The date axis replaces the bottom axis, so it comes before the axis label.
+        var timeFormat = TimeFormatFor(times[^1] - times[0]);
         var timeAxis = plot.Axes.DateTimeTicksBottom();
         timeAxis.TickGenerator = new ScottPlot.TickGenerators.DateTimeAutomatic
         {
-            LabelFormatter = time => time.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+            LabelFormatter = time => time.ToString(timeFormat, CultureInfo.InvariantCulture),
         };
+        plot.Title($"Size of bucket {chart.BucketName}");
+        plot.XLabel("Time (UTC)");
+        plot.YLabel("Total size");
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
             LabelFormatter = FormatBytes,
@@ -84,6 +85,12 @@ public sealed class ScottPlotSizeChartRenderer : ISizeChartRenderer
 
         return plot.GetImageBytes(chart.Width, chart.Height, ImageFormat.Png);
     }
+
+    // Fine enough that neighbouring ticks differ, coarse enough to stay short.
+    private static string TimeFormatFor(TimeSpan span) =>
+        span < TimeSpan.FromSeconds(10) ? "HH:mm:ss.fff"
+        : span < TimeSpan.FromDays(1) ? "HH:mm:ss"
+        : "yyyy-MM-dd HH:mm";
 
     /// <summary>Bytes as a person reads them: "27 B", "1.5 KiB", "3.2 MiB".</summary>
     public static string FormatBytes(double bytes)

@@ -33,6 +33,12 @@ public sealed record DemoReport(IReadOnlyList<DemoStep> Steps, SizeChartResult C
     public string SizeSequence => string.Join(" → ", Steps.Select(s => s.Observed.TotalSize));
 }
 
+/// <summary>Published as soon as a step shows up in the history, so callers can report progress as it happens.</summary>
+/// <param name="Step">The step and its record.</param>
+/// <param name="Number">The step's number, from 1.</param>
+/// <param name="Total">How many steps the demo has.</param>
+public sealed record DemoStepObserved(DemoStep Step, int Number, int Total) : INotification;
+
 /// <summary>The demo's step did not show up in the history in time.</summary>
 public sealed class DemoStepTimeoutException(string message) : TimeoutException(message);
 
@@ -58,6 +64,8 @@ public sealed class RunDemoHandler(
     /// <summary>The second object, 2 bytes.</summary>
     public const string SecondKey = "assignment2.txt";
 
+    private const int StepCount = 5;
+
     private static readonly byte[] FirstContent = Encoding.ASCII.GetBytes("Empty Assignment 1");
     private static readonly byte[] UpdatedContent = Encoding.ASCII.GetBytes("Empty Assignment 2222222222");
     private static readonly byte[] SecondContent = Encoding.ASCII.GetBytes("33");
@@ -73,7 +81,9 @@ public sealed class RunDemoHandler(
         {
             var changedAt = SizeRecord.ToMilliseconds(clock.GetUtcNow());
             await change();
-            steps.Add(new DemoStep(description, await WaitForState(bucket, objects, bytes, changedAt, description, cancellationToken)));
+            var step = new DemoStep(description, await WaitForState(bucket, objects, bytes, changedAt, description, cancellationToken));
+            steps.Add(step);
+            await mediator.Publish(new DemoStepObserved(step, steps.Count, StepCount), cancellationToken);
         }
 
         await Step("clean up leftovers", 0, 0, () => CleanUp(bucket, cancellationToken));
@@ -85,9 +95,8 @@ public sealed class RunDemoHandler(
         await Step($"create {SecondKey} ({SecondContent.Length} B)", 1, SecondContent.Length,
             () => Put(bucket, SecondKey, SecondContent, cancellationToken));
 
-        // Cover the whole demo (whole seconds, at least the default) rather than the default 10 s alone.
-        var span = steps[^1].Observed.Time - steps[0].Observed.Time;
-        var window = TimeSpan.FromSeconds(Math.Max(Math.Ceiling(span.TotalSeconds) + 1, RenderSizeChart.DefaultWindow.TotalSeconds));
+        // Exactly the demo: from its first observed record to its last, whatever the default window is.
+        var window = steps[^1].Observed.Time - steps[0].Observed.Time;
         var chart = await plotApi.RequestChartAsync(bucket, window, cancellationToken);
         return new DemoReport(steps, chart);
     }

@@ -1,0 +1,171 @@
+using System.Globalization;
+using Assignment3.Adapters.Lambda;
+using Assignment3.Domain;
+using Assignment3.Domain.Pipeline;
+using Assignment3.Domain.UseCases;
+
+namespace Assignment3.Cli;
+
+/// <summary>The commands of the local run. Exit code 0 on success, 1 on failure, 2 on a usage error.</summary>
+public static class CommandLine
+{
+    /// <summary>Printed for --help and after a usage error.</summary>
+    public const string Usage = """
+        Usage: assignment3 [--state DIR] <command>
+
+        Commands:
+          demo                                 run the demo on the local data bucket and draw the chart
+          history <bucket>                     print a bucket's size history
+          plot <bucket> [--window 10s]         draw a bucket's last WINDOW of history (default 10s)
+          invoke <function> <event.json>       call a built Lambda handler as the managed runtime does
+                                               (function: size-tracking | plotting | driver)
+
+        Options:
+          --state DIR                          where buckets, history and logs live (default ./.assignment3)
+          -h, --help                           show this help
+        """;
+
+    /// <summary>Runs one command; writes results to <paramref name="output"/> and one clear line per error to <paramref name="error"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var arguments = new List<string>(args);
+        try
+        {
+            if (arguments.Count == 0 || arguments.Any(a => a is "-h" or "--help" or "help"))
+            {
+                await output.WriteLineAsync(Usage);
+                return arguments.Count == 0 ? 2 : 0;
+            }
+
+            var state = TakeOption(arguments, "--state") ?? LocalSystem.DefaultStateDirectory;
+            var command = arguments[0];
+            var rest = arguments[1..];
+            return command switch
+            {
+                "demo" => await DemoAsync(Expect(rest, 0, "demo"), state, output, cancellationToken),
+                "history" => await HistoryAsync(Expect(rest, 1, "history <bucket>")[0], state, output, cancellationToken),
+                "plot" => await PlotAsync(rest, state, output, error, cancellationToken),
+                "invoke" => await FunctionInvoker.RunAsync(Expect(rest, 2, "invoke <function> <event.json>"), output, error, cancellationToken),
+                _ => throw new UsageException($"unknown command '{command}'"),
+            };
+        }
+        catch (UsageException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}. Run with --help for usage.");
+            return 2;
+        }
+        catch (Exception ex) when (ex is RequestValidationException or DemoStepTimeoutException or MissingSettingException
+            or InvalidEventException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> DemoAsync(IReadOnlyList<string> _, string state, TextWriter output, CancellationToken cancellationToken)
+    {
+        DemoReport report;
+        IReadOnlyList<SizeRecord> history;
+        await using (var local = LocalSystem.Open(state, line => output.WriteLine(line)))
+        {
+            await output.WriteLineAsync($"Demo on bucket {LocalSystem.DataBucket} (state in {local.StateDirectory})");
+            report = await local.SendAsync(new RunDemo(LocalSystem.DataBucket), cancellationToken);
+            history = await local.History.GetRangeAsync(
+                LocalSystem.DataBucket, report.Steps[0].Observed.Time, report.Steps[^1].Observed.Time, cancellationToken);
+            await output.WriteLineAsync();
+            await WriteHistoryAsync(output, LocalSystem.DataBucket, history);
+            await output.WriteLineAsync();
+            await output.WriteLineAsync($"Sizes seen: {report.SizeSequence}");
+            return await WriteChartAsync(report.Chart, local, output, output);
+        }
+    }
+
+    private static async Task<int> HistoryAsync(string bucket, string state, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var local = LocalSystem.Open(state, line => output.WriteLine(line));
+        if (BucketNameRules.Check(bucket) is { } problem)
+        {
+            throw new UsageException($"bucket {problem}");
+        }
+
+        var history = await local.History.GetRangeAsync(bucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, cancellationToken);
+        await WriteHistoryAsync(output, bucket, history);
+        return 0;
+    }
+
+    private static async Task<int> PlotAsync(List<string> rest, string state, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        TimeSpan? window = null;
+        if (TakeOption(rest, "--window") is { } text)
+        {
+            window = Duration.TryParse(text, out var parsed, out var problem) ? parsed : throw new UsageException($"--window: {problem}");
+        }
+
+        var bucket = Expect(rest, 1, "plot <bucket> [--window 10s]")[0];
+        await using var local = LocalSystem.Open(state, line => output.WriteLine(line));
+        var result = await local.SendAsync(new RenderSizeChart(bucket, window), cancellationToken);
+        return await WriteChartAsync(result, local, output, error);
+    }
+
+    private static async Task<int> WriteChartAsync(SizeChartResult result, LocalSystem local, TextWriter output, TextWriter error)
+    {
+        switch (result)
+        {
+            case SizeChartResult.Rendered chart:
+                await output.WriteLineAsync(
+                    $"Chart: {Path.GetRelativePath(Environment.CurrentDirectory, local.Blobs.PathOf(chart.Location.BucketName, chart.Location.Key))} " +
+                    $"({chart.PointsDrawn} points from {chart.From:HH:mm:ss.fff} to {chart.To:HH:mm:ss.fff}, max {chart.Largest.TotalSize} B)");
+                return 0;
+            case SizeChartResult.NoHistory missing:
+                await error.WriteLineAsync($"error: {missing.Message}");
+                return 1;
+            default:
+                throw new InvalidOperationException($"unexpected chart result {result}");
+        }
+    }
+
+    private static async Task WriteHistoryAsync(TextWriter output, string bucket, IReadOnlyList<SizeRecord> history)
+    {
+        await output.WriteLineAsync($"History of {bucket} ({history.Count} records):");
+        await output.WriteLineAsync($"  {"time (UTC)",-25} {"objects",8} {"total size",12}");
+        foreach (var record in history)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  {record.Time.UtcDateTime,-25:yyyy-MM-dd HH:mm:ss.fff} {record.ObjectCount,8} {record.TotalSize,10} B"));
+        }
+    }
+
+    private static string? TakeOption(List<string> arguments, string name)
+    {
+        var index = arguments.IndexOf(name);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        if (index + 1 >= arguments.Count)
+        {
+            throw new UsageException($"{name} needs a value");
+        }
+
+        var value = arguments[index + 1];
+        arguments.RemoveRange(index, 2);
+        return value;
+    }
+
+    private static List<string> Expect(List<string> arguments, int count, string form)
+    {
+        if (arguments.Count != count || arguments.Any(a => a.StartsWith("--", StringComparison.Ordinal)))
+        {
+            throw new UsageException($"expected '{form}', got '{string.Join(' ', arguments)}'");
+        }
+
+        return arguments;
+    }
+}
+
+/// <summary>The command line was not understood.</summary>
+public sealed class UsageException(string message) : Exception(message);

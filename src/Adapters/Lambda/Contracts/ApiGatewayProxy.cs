@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+
+namespace Assignment3.Adapters.Lambda.Contracts;
+
+/// <summary>The parts of an API Gateway REST proxy request the plotting function reads.</summary>
+public sealed class ApiGatewayProxyRequest
+{
+    [JsonPropertyName("resource")] public string? Resource { get; set; }
+    [JsonPropertyName("path")] public string? Path { get; set; }
+    [JsonPropertyName("httpMethod")] public string? HttpMethod { get; set; }
+    [JsonPropertyName("headers")] public IDictionary<string, string>? Headers { get; init; }
+    [JsonPropertyName("queryStringParameters")] public IDictionary<string, string>? QueryStringParameters { get; init; }
+    [JsonPropertyName("body")] public string? Body { get; set; }
+    [JsonPropertyName("isBase64Encoded")] public bool IsBase64Encoded { get; set; }
+}
+
+/// <summary>An API Gateway REST proxy response.</summary>
+public sealed class ApiGatewayProxyResponse
+{
+    [JsonPropertyName("statusCode")] public int StatusCode { get; set; }
+    [JsonPropertyName("headers")] public IDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    [JsonPropertyName("body")] public string Body { get; set; } = "";
+    [JsonPropertyName("isBase64Encoded")] public bool IsBase64Encoded { get; set; }
+}
+
+/// <summary>The optional JSON body of a plot request.</summary>
+public sealed class PlotRequestBody
+{
+    [JsonPropertyName("bucket")] public string? Bucket { get; set; }
+
+    /// <summary>A duration such as "10s", "2m", "1h", "500ms", or a number of seconds.</summary>
+    [JsonPropertyName("window")] public System.Text.Json.JsonElement? Window { get; set; }
+}
+
+/// <summary>The body of a successful plot response.</summary>
+public sealed record PlotResponseBody(
+    [property: JsonPropertyName("bucket")] string Bucket,
+    [property: JsonPropertyName("plot")] string Plot,
+    [property: JsonPropertyName("plot_bucket")] string PlotBucket,
+    [property: JsonPropertyName("plot_key")] string PlotKey,
+    [property: JsonPropertyName("points")] int Points,
+    [property: JsonPropertyName("max_size")] long MaxSize,
+    [property: JsonPropertyName("from")] DateTimeOffset From,
+    [property: JsonPropertyName("to")] DateTimeOffset To);
+
+/// <summary>The body of every error response: what was wrong, never a stack trace.</summary>
+public sealed record ErrorBody([property: JsonPropertyName("error")] string Error);
+
+/// <summary>The body the driver returns: the sizes it saw and where the chart went.</summary>
+public sealed record DemoResponseBody(
+    [property: JsonPropertyName("bucket")] string Bucket,
+    [property: JsonPropertyName("sizes")] IReadOnlyList<long> Sizes,
+    [property: JsonPropertyName("sequence")] string Sequence,
+    [property: JsonPropertyName("chart")] PlotResponseBody? Chart,
+    [property: JsonPropertyName("chart_error")] string? ChartError);

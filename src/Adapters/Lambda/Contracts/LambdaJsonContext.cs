@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace Assignment3.Adapters.Lambda.Contracts;
+
+/// <summary>Every type that crosses a function's boundary, serialized without reflection (fast cold start).</summary>
+[JsonSourceGenerationOptions(
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
+[JsonSerializable(typeof(S3ObjectEvent))]
+[JsonSerializable(typeof(ApiGatewayProxyRequest))]
+[JsonSerializable(typeof(ApiGatewayProxyResponse))]
+[JsonSerializable(typeof(PlotRequestBody))]
+[JsonSerializable(typeof(PlotResponseBody))]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(DemoResponseBody))]
+public sealed partial class LambdaJsonContext : JsonSerializerContext;

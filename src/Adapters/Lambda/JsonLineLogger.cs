@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Assignment3.Adapters.Lambda;
+
+/// <summary>
+/// Writes each log entry as one JSON line (time, level, category, message, the template's named values, error),
+/// synchronously, so nothing is lost when Lambda freezes the process after a response. CloudWatch reads the
+/// fields as structured data.
+/// </summary>
+public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLevel = LogLevel.Information) : ILoggerProvider
+{
+    private readonly Lock _gate = new();
+
+    /// <inheritdoc />
+    public ILogger CreateLogger(string categoryName) => new JsonLineLogger(this, categoryName);
+
+    /// <inheritdoc />
+    public void Dispose() => output.Flush();
+
+    private void Write(string category, LogLevel level, string message, IReadOnlyList<KeyValuePair<string, object?>>? values, Exception? exception)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("time", DateTimeOffset.UtcNow);
+            json.WriteString("level", level.ToString());
+            json.WriteString("category", category);
+            json.WriteString("message", message);
+            foreach (var (key, value) in values ?? [])
+            {
+                if (key is "{OriginalFormat}" || string.IsNullOrEmpty(key))
+                {
+                    continue;
+                }
+
+                var name = char.ToLowerInvariant(key[0]) + key[1..];
+                switch (value)
+                {
+                    case null: json.WriteNull(name); break;
+                    case int or long or double or float or decimal: json.WriteNumber(name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                    case bool b: json.WriteBoolean(name, b); break;
+                    default: json.WriteString(name, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                }
+            }
+
+            if (exception is not null)
+            {
+                json.WriteString("errorType", exception.GetType().Name);
+                json.WriteString("error", exception.Message);
+                // Stack traces go to the log, where operators look, and never into a response.
+                json.WriteString("stackTrace", exception.StackTrace);
+            }
+
+            json.WriteEndObject();
+        }
+
+        var line = System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        lock (_gate)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
+    }
+
+    private sealed class JsonLineLogger(JsonLineLoggerProvider provider, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= provider.MinimumLevel && logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
+            provider.Write(category, logLevel, formatter(state, exception), state as IReadOnlyList<KeyValuePair<string, object?>>, exception);
+        }
+    }
+
+    private LogLevel MinimumLevel => minimumLevel;
+}

@@ -1,0 +1,40 @@
+using System.Xml.Linq;
+
+namespace Assignment3.Domain.Tests;
+
+public sealed class ArchitectureTests
+{
+    private static readonly string[] Forbidden = ["AWSSDK", "Amazon", "ScottPlot", "SkiaSharp", "Constructs", "Microsoft.Data.Sqlite"];
+
+    [Fact]
+    public void The_domain_assembly_references_no_aws_chart_storage_or_cdk_assembly()
+    {
+        var references = typeof(SizeRecord).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.Contains("MediatR", references);
+        Assert.DoesNotContain(references, name => Forbidden.Any(f => name.StartsWith(f, StringComparison.OrdinalIgnoreCase)));
+        Assert.DoesNotContain(references, name => name.StartsWith("Assignment3.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_domain_project_references_only_mediatr_and_microsoft_extensions_abstractions()
+    {
+        var project = XDocument.Load(Path.Combine(RepositoryRoot(), "src", "Domain", "Assignment3.Domain.csproj"));
+
+        var packages = project.Descendants("PackageReference").Select(p => (string)p.Attribute("Include")!).ToList();
+
+        Assert.Empty(project.Descendants("ProjectReference"));
+        Assert.All(packages, p => Assert.True(p == "MediatR" || (p.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) && p.EndsWith(".Abstractions", StringComparison.Ordinal)), p));
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Assignment3.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Assignment3.sln not found above the test output");
+    }
+}

@@ -1,0 +1,132 @@
+using Assignment3.Domain;
+using Assignment3.Domain.Ports;
+
+namespace Assignment3.Domain.Tests.Contracts;
+
+/// <summary>What every <see cref="IHistoryRepository"/> must do. An adapter is done when its subclass passes.</summary>
+public abstract class HistoryRepositoryContract
+{
+    protected static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A new, empty repository (for a shared server: one no other test writes the same buckets of).</summary>
+    protected abstract Task<IHistoryRepository> CreateRepositoryAsync();
+
+    /// <summary>A bucket name no other test of the same store uses.</summary>
+    protected virtual string Bucket(string name) => name;
+
+    private static SizeRecord At(string bucket, int offsetMs, long size, int count = 1) =>
+        new(bucket, T0.AddMilliseconds(offsetMs), size, count);
+
+    [Fact]
+    public async Task An_empty_history_has_no_latest_no_largest_and_no_range()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("empty-bucket");
+
+        Assert.Null(await repository.GetLatestAsync(bucket, default));
+        Assert.Null(await repository.GetLargestAsync(bucket, default));
+        Assert.Empty(await repository.GetRangeAsync(bucket, T0.AddYears(-1), T0.AddYears(1), default));
+    }
+
+    [Fact]
+    public async Task Appended_records_come_back_with_every_field()
+    {
+        var repository = await CreateRepositoryAsync();
+        var record = At(Bucket("fields"), 123, 4_000_000_000, 7);
+
+        var result = await repository.AppendAsync(record, null, default);
+
+        Assert.Equal(AppendOutcome.Appended, result.Outcome);
+        Assert.Equal(record, await repository.GetLatestAsync(record.BucketName, default));
+    }
+
+    [Fact]
+    public async Task Latest_is_the_newest_by_time_not_by_insertion()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("latest");
+        await repository.AppendAsync(At(bucket, 2000, 5), null, default);
+        await repository.AppendAsync(At(bucket, 1000, 9), null, default);
+
+        Assert.Equal(At(bucket, 2000, 5), await repository.GetLatestAsync(bucket, default));
+    }
+
+    [Fact]
+    public async Task Range_includes_both_bounds_excludes_outside_and_is_oldest_first()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("range");
+        foreach (var offset in new[] { 3000, -1, 0, 10_000, 10_001, 5000 })
+        {
+            await repository.AppendAsync(At(bucket, offset, offset + 1), null, default);
+        }
+
+        var range = await repository.GetRangeAsync(bucket, T0, T0.AddSeconds(10), default);
+
+        Assert.Equal(new long[] { 0, 3000, 5000, 10_000 }, range.Select(r => (long)(r.Time - T0).TotalMilliseconds));
+    }
+
+    [Fact]
+    public async Task Largest_is_the_record_with_the_greatest_total_size()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("largest");
+        await repository.AppendAsync(At(bucket, 0, 18), null, default);
+        await repository.AppendAsync(At(bucket, 1, 27), null, default);
+        await repository.AppendAsync(At(bucket, 2, 0, 0), null, default);
+        await repository.AppendAsync(At(bucket, 3, 2), null, default);
+
+        Assert.Equal(At(bucket, 1, 27), await repository.GetLargestAsync(bucket, default));
+    }
+
+    [Fact]
+    public async Task Largest_compares_sizes_as_numbers_not_text()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("numeric");
+        await repository.AppendAsync(At(bucket, 0, 9), null, default);
+        await repository.AppendAsync(At(bucket, 1, 10), null, default);
+
+        Assert.Equal(10, (await repository.GetLargestAsync(bucket, default))!.TotalSize);
+    }
+
+    [Fact]
+    public async Task A_second_record_in_the_same_millisecond_is_refused_and_overwrites_nothing()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("same-ms");
+        await repository.AppendAsync(At(bucket, 0, 18), null, default);
+
+        var second = await repository.AppendAsync(At(bucket, 0, 27), null, default);
+
+        Assert.Equal(AppendOutcome.TimeTaken, second.Outcome);
+        Assert.Equal(18, (await repository.GetLatestAsync(bucket, default))!.TotalSize);
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_twice_stores_one_record_and_returns_the_first()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("idempotent");
+        var key = Guid.NewGuid().ToString();
+        await repository.AppendAsync(At(bucket, 0, 18), key, default);
+
+        var again = await repository.AppendAsync(At(bucket, 50, 18), key, default);
+
+        Assert.Equal(AppendOutcome.AlreadyRecorded, again.Outcome);
+        Assert.Equal(At(bucket, 0, 18), again.Record);
+        Assert.Single(await repository.GetRangeAsync(bucket, T0.AddDays(-1), T0.AddDays(1), default));
+    }
+
+    [Fact]
+    public async Task Buckets_do_not_see_each_other()
+    {
+        var repository = await CreateRepositoryAsync();
+        var (a, b) = (Bucket("bucket-a"), Bucket("bucket-b"));
+        await repository.AppendAsync(At(a, 0, 100), null, default);
+        await repository.AppendAsync(At(b, 0, 1), null, default);
+
+        Assert.Equal(1, (await repository.GetLargestAsync(b, default))!.TotalSize);
+        Assert.Single(await repository.GetRangeAsync(b, T0.AddDays(-1), T0.AddDays(1), default));
+    }
+}

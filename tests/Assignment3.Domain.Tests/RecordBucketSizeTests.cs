@@ -1,0 +1,96 @@
+using System.Text;
+using Assignment3.Domain.Pipeline;
+using Assignment3.Domain.UseCases;
+
+namespace Assignment3.Domain.Tests;
+
+public sealed class RecordBucketSizeTests
+{
+    [Fact]
+    public async Task Counts_and_sums_every_object_across_all_listing_pages()
+    {
+        using var harness = new DomainHarness(trackChanges: false, pageSize: 2);
+        for (var i = 1; i <= 5; i++)
+        {
+            await harness.Store.PutAsync("data-bucket", $"file-{i}", new byte[i * 10], "text/plain", default);
+        }
+
+        var recorded = await harness.Send(new RecordBucketSize("data-bucket"));
+
+        Assert.Equal(5, recorded.Record.ObjectCount);
+        Assert.Equal(150, recorded.Record.TotalSize);
+        Assert.Equal(3, harness.Store.ListCalls);
+        Assert.Equal(recorded.Record, Assert.Single(harness.History.All));
+    }
+
+    [Fact]
+    public async Task An_empty_bucket_is_recorded_as_zero_objects_and_zero_bytes()
+    {
+        using var harness = new DomainHarness(trackChanges: false);
+
+        var recorded = await harness.Send(new RecordBucketSize("data-bucket"));
+
+        Assert.Equal((0, 0L), (recorded.Record.ObjectCount, recorded.Record.TotalSize));
+        Assert.Equal(harness.Clock.GetUtcNow(), recorded.Record.Time);
+    }
+
+    [Fact]
+    public async Task Records_in_the_same_millisecond_are_all_kept_in_order()
+    {
+        using var harness = new DomainHarness(trackChanges: false);
+
+        var first = await harness.Send(new RecordBucketSize("data-bucket"));
+        await harness.Store.PutAsync("data-bucket", "a", Encoding.ASCII.GetBytes("33"), "text/plain", default);
+        var second = await harness.Send(new RecordBucketSize("data-bucket"));
+        var third = await harness.Send(new RecordBucketSize("data-bucket"));
+
+        Assert.Equal(3, harness.History.All.Count);
+        Assert.Equal(first.Record.Time.AddMilliseconds(1), second.Record.Time);
+        Assert.Equal(first.Record.Time.AddMilliseconds(2), third.Record.Time);
+        Assert.Equal([0L, 2L, 2L], harness.History.All.Select(r => r.TotalSize));
+    }
+
+    [Fact]
+    public async Task The_same_event_delivered_twice_is_recorded_once()
+    {
+        using var harness = new DomainHarness(trackChanges: false);
+        await harness.Store.PutAsync("data-bucket", "a", new byte[18], "text/plain", default);
+
+        var first = await harness.Send(new RecordBucketSize("data-bucket", "event-1"));
+        harness.Clock.Advance(TimeSpan.FromSeconds(3));
+        var again = await harness.Send(new RecordBucketSize("data-bucket", "event-1"));
+
+        Assert.False(first.WasDuplicate);
+        Assert.True(again.WasDuplicate);
+        Assert.Equal(first.Record, again.Record);
+        Assert.Single(harness.History.All);
+    }
+
+    [Theory]
+    [InlineData("", "is required")]
+    [InlineData("ab", "3 to 63")]
+    [InlineData("Upper-Case", "lowercase")]
+    [InlineData("-leading", "start and end")]
+    [InlineData("two..dots", "'..'")]
+    public async Task A_bad_bucket_name_is_refused_naming_the_field_and_nothing_is_listed_or_written(string bucket, string problem)
+    {
+        using var harness = new DomainHarness(trackChanges: false);
+
+        var error = await Assert.ThrowsAsync<RequestValidationException>(() => harness.Send(new RecordBucketSize(bucket)));
+
+        Assert.Equal("BucketName", Assert.Single(error.Errors).Field);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, harness.Store.ListCalls);
+        Assert.Empty(harness.History.All);
+    }
+
+    [Fact]
+    public async Task A_blank_event_id_is_refused()
+    {
+        using var harness = new DomainHarness(trackChanges: false);
+
+        var error = await Assert.ThrowsAsync<RequestValidationException>(() => harness.Send(new RecordBucketSize("data-bucket", " ")));
+
+        Assert.Equal("EventId", Assert.Single(error.Errors).Field);
+    }
+}

@@ -1,0 +1,108 @@
+using Assignment3.Adapters.InMemory;
+using Assignment3.Domain.Pipeline;
+using Assignment3.Domain.Ports;
+using Assignment3.Domain.UseCases;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Moq;
+
+namespace Assignment3.Domain.Tests;
+
+public sealed class RenderSizeChartTests
+{
+    private static readonly DateTimeOffset Latest = new(2026, 11, 26, 12, 0, 30, TimeSpan.Zero);
+
+    private static async Task Seed(DomainHarness harness, params (int OffsetMs, long Size)[] records)
+    {
+        foreach (var (offset, size) in records)
+        {
+            await harness.History.AppendAsync(new SizeRecord("data-bucket", Latest.AddMilliseconds(offset), size, 1), null, default);
+        }
+    }
+
+    [Fact]
+    public async Task Draws_the_latest_record_and_every_record_up_to_ten_seconds_before_it_bounds_included()
+    {
+        using var harness = new DomainHarness();
+        await Seed(harness, (-10_001, 500), (-10_000, 18), (-4000, 27), (-2000, 0), (0, 2));
+
+        var result = Assert.IsType<SizeChartResult.Rendered>(await harness.Send(new RenderSizeChart("data-bucket")));
+
+        var chart = Assert.Single(harness.Renderer.Charts);
+        Assert.Equal([18L, 27L, 0L, 2L], chart.Points.Select(p => p.TotalSize));
+        Assert.Equal(4, result.PointsDrawn);
+        Assert.Equal((Latest.AddSeconds(-10), Latest), (result.From, result.To));
+    }
+
+    [Fact]
+    public async Task The_max_line_is_the_historical_maximum_even_outside_the_window()
+    {
+        using var harness = new DomainHarness();
+        await Seed(harness, (-60_000, 500), (-1000, 18), (0, 2));
+
+        var result = Assert.IsType<SizeChartResult.Rendered>(await harness.Send(new RenderSizeChart("data-bucket")));
+
+        Assert.Equal(500, result.Largest.TotalSize);
+        Assert.Equal(500, harness.Renderer.Charts[0].Largest.TotalSize);
+        Assert.Equal(2, result.PointsDrawn);
+    }
+
+    [Fact]
+    public async Task Reads_latest_window_and_max_with_one_lookup_each()
+    {
+        var latest = new SizeRecord("data-bucket", Latest, 2, 1);
+        var history = new Mock<IHistoryRepository>(MockBehavior.Strict);
+        history.Setup(h => h.GetLatestAsync("data-bucket", It.IsAny<CancellationToken>())).ReturnsAsync(latest);
+        history.Setup(h => h.GetRangeAsync("data-bucket", Latest.AddSeconds(-3), Latest, It.IsAny<CancellationToken>()))
+            .ReturnsAsync([latest]);
+        history.Setup(h => h.GetLargestAsync("data-bucket", It.IsAny<CancellationToken>())).ReturnsAsync(latest);
+        using var harness = new DomainHarness(configure: s => s.Replace(ServiceDescriptor.Singleton(history.Object)));
+
+        await harness.Send(new RenderSizeChart("data-bucket", TimeSpan.FromSeconds(3)));
+
+        history.Verify(h => h.GetLatestAsync("data-bucket", It.IsAny<CancellationToken>()), Times.Once);
+        history.Verify(h => h.GetRangeAsync("data-bucket", Latest.AddSeconds(-3), Latest, It.IsAny<CancellationToken>()), Times.Once);
+        history.Verify(h => h.GetLargestAsync("data-bucket", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Stores_the_png_in_the_plot_bucket_with_its_content_type_and_says_where()
+    {
+        using var harness = new DomainHarness();
+        await Seed(harness, (0, 2));
+
+        var result = Assert.IsType<SizeChartResult.Rendered>(await harness.Send(new RenderSizeChart("data-bucket")));
+
+        Assert.Equal("plot-bucket", result.Location.BucketName);
+        Assert.Equal("data-bucket/size-history-20261126T120030000Z.png", result.Location.Key);
+        var stored = harness.Store.Get("plot-bucket", result.Location.Key);
+        Assert.Equal(new StoredBlob(RecordingChartRenderer.TinyPng, "image/png").ContentType, stored!.ContentType);
+        Assert.Equal(RecordingChartRenderer.TinyPng, stored.Content);
+    }
+
+    [Fact]
+    public async Task A_bucket_without_history_gets_a_clear_result_and_nothing_is_drawn_or_stored()
+    {
+        using var harness = new DomainHarness();
+
+        var result = await harness.Send(new RenderSizeChart("never-seen"));
+
+        Assert.Equal("no history for bucket never-seen", Assert.IsType<SizeChartResult.NoHistory>(result).Message);
+        Assert.Empty(harness.Renderer.Charts);
+        Assert.Empty(await harness.Store.ListAllAsync("plot-bucket").ToListAsync());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(400 * 86400)]
+    public async Task A_window_that_is_not_positive_or_too_long_is_refused_naming_the_field(int seconds)
+    {
+        using var harness = new DomainHarness();
+
+        var error = await Assert.ThrowsAsync<RequestValidationException>(
+            () => harness.Send(new RenderSizeChart("data-bucket", TimeSpan.FromSeconds(seconds))));
+
+        Assert.Equal("Window", Assert.Single(error.Errors).Field);
+    }
+}
