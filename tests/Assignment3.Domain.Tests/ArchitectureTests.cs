@@ -27,7 +27,7 @@ public sealed class ArchitectureTests
         Assert.All(packages, p => Assert.True(p == "MediatR" || (p.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) && p.EndsWith(".Abstractions", StringComparison.Ordinal)), p));
     }
 
-    internal static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Assignment3.sln")))

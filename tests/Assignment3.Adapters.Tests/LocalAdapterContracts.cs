@@ -1,0 +1,61 @@
+using Assignment3.Adapters.FileSystem;
+using Assignment3.Adapters.Sqlite;
+using Assignment3.Domain.Ports;
+using Assignment3.Domain.Tests.Contracts;
+using Microsoft.Data.Sqlite;
+
+namespace Assignment3.Adapters.Tests;
+
+public sealed class SqliteHistoryRepositoryContract : HistoryRepositoryContract, IDisposable
+{
+    private readonly TempDirectory _folder = new();
+
+    protected override Task<IHistoryRepository> CreateRepositoryAsync() =>
+        Task.FromResult<IHistoryRepository>(new SqliteHistoryRepository(_folder["history.db"]));
+
+    [Fact]
+    public void The_table_is_keyed_like_dynamodb_and_has_the_by_size_index()
+    {
+        _ = new SqliteHistoryRepository(_folder["history.db"]);
+        using var connection = new SqliteConnection($"Data Source={_folder["history.db"]}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_index_list('size_history') WHERE origin = 'c'";
+
+        Assert.Equal("GSI_SizeByBucket", command.ExecuteScalar());
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+}
+
+public sealed class FolderBlobStoreContract : BlobStoreContract, IDisposable
+{
+    private readonly TempDirectory _folder = new();
+
+    protected override Task<IBlobStore> CreateStoreAsync(int pageSize) =>
+        Task.FromResult<IBlobStore>(new FolderBlobStore(_folder.Path, pageSize));
+
+    protected override Task<string> CreateBucketAsync(IBlobStore store, string name) => Task.FromResult(name);
+
+    [Theory]
+    [InlineData("../escape.txt")]
+    [InlineData("a/../../escape.txt")]
+    [InlineData("a//b")]
+    [InlineData("")]
+    [InlineData("back\\slash")]
+    public async Task Keys_that_would_leave_the_bucket_folder_are_refused_and_nothing_is_written(string key)
+    {
+        var store = new FolderBlobStore(_folder.Path);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => store.PutAsync("bucket", key, new byte[1], "text/plain", default));
+
+        Assert.Contains("cannot be stored as a file", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(_folder.Path, "*", SearchOption.AllDirectories));
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
