@@ -14,4 +14,5 @@ namespace Assignment3.Adapters.Lambda.Contracts;
 [JsonSerializable(typeof(PlotResponseBody))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(DemoResponseBody))]
+[JsonSerializable(typeof(string))]
 public sealed partial class LambdaJsonContext : JsonSerializerContext;

@@ -1,0 +1,216 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Assignment3.Domain;
+using Assignment3.Domain.Ports;
+
+namespace Assignment3.Adapters.Aws;
+
+/// <summary>
+/// The history in DynamoDB. Items: <c>bucket_name</c> (S, partition), <c>time</c> (N, epoch ms, sort),
+/// <c>total_size</c> (N), <c>object_cnt</c> (N). The GSI (<c>bucket_name</c>, <c>total_size</c>) serves the maximum.
+/// Every read is a Query; nothing ever scans.
+/// </summary>
+/// <remarks>
+/// Idempotency: after a record is written, a marker item keyed <c>event#&lt;id&gt;</c> / time 0 remembers which record
+/// the event produced, and expires through the table's TTL attribute <c>expires_at</c> after
+/// <see cref="MarkerLifetime"/>. Marker attributes are not named like the GSI's keys, so markers never enter the index.
+/// </remarks>
+public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tableName, string sizeIndexName) : IHistoryRepository
+{
+    /// <summary>Partition key attribute.</summary>
+    public const string BucketAttribute = "bucket_name";
+
+    /// <summary>Sort key attribute (epoch milliseconds).</summary>
+    public const string TimeAttribute = "time";
+
+    /// <summary>Total size attribute (the GSI's sort key).</summary>
+    public const string SizeAttribute = "total_size";
+
+    /// <summary>Object count attribute.</summary>
+    public const string CountAttribute = "object_cnt";
+
+    /// <summary>The TTL attribute of idempotency markers (epoch seconds).</summary>
+    public const string ExpiresAttribute = "expires_at";
+
+    /// <summary>How long an event id is remembered: longer than Lambda's and EventBridge's retries last (at most 24 h).</summary>
+    public static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(2);
+
+    private const string MarkerPrefix = "event#";
+
+    /// <inheritdoc />
+    public async Task<AppendResult> AppendAsync(SizeRecord record, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (idempotencyKey is not null && await GetMarkedRecordAsync(idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return new AppendResult(AppendOutcome.AlreadyRecorded, earlier);
+        }
+
+        if (!await TryPutAsync(ToItem(record), cancellationToken))
+        {
+            return new AppendResult(AppendOutcome.TimeTaken, record);
+        }
+
+        if (idempotencyKey is null || await TryPutAsync(ToMarker(idempotencyKey, record), cancellationToken))
+        {
+            return new AppendResult(AppendOutcome.Appended, record);
+        }
+
+        // A concurrent delivery of the same event won the marker: take our record back and report theirs.
+        await client.DeleteItemAsync(tableName, Key(record.BucketName, record.TimeMilliseconds), cancellationToken);
+        var winner = await GetMarkedRecordAsync(idempotencyKey, cancellationToken)
+            ?? throw new InvalidOperationException($"idempotency marker for event {idempotencyKey} vanished while it was being written");
+        return new AppendResult(AppendOutcome.AlreadyRecorded, winner);
+    }
+
+    /// <inheritdoc />
+    public async Task<SizeRecord?> GetLatestAsync(string bucketName, CancellationToken cancellationToken)
+    {
+        var response = await client.QueryAsync(new QueryRequest
+        {
+            TableName = tableName,
+            KeyConditionExpression = "bucket_name = :b",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":b"] = new() { S = bucketName } },
+            ScanIndexForward = false,
+            Limit = 1,
+            ConsistentRead = true,
+        }, cancellationToken);
+        return response.Items is { Count: > 0 } items ? FromItem(items[0]) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SizeRecord>> GetRangeAsync(
+        string bucketName, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken)
+    {
+        var records = new List<SizeRecord>();
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var response = await client.QueryAsync(new QueryRequest
+            {
+                TableName = tableName,
+                // "time" is a reserved word in DynamoDB expressions.
+                KeyConditionExpression = "bucket_name = :b AND #t BETWEEN :from AND :to",
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#t"] = TimeAttribute },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":b"] = new() { S = bucketName },
+                    [":from"] = Number(earliest.ToUnixTimeMilliseconds()),
+                    [":to"] = Number(latest.ToUnixTimeMilliseconds()),
+                },
+                ScanIndexForward = true,
+                ConsistentRead = true,
+                ExclusiveStartKey = startKey,
+            }, cancellationToken);
+            records.AddRange((response.Items ?? []).Select(FromItem));
+            startKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (startKey is not null);
+
+        return records;
+    }
+
+    /// <inheritdoc />
+    public async Task<SizeRecord?> GetLargestAsync(string bucketName, CancellationToken cancellationToken)
+    {
+        var response = await client.QueryAsync(new QueryRequest
+        {
+            TableName = tableName,
+            IndexName = sizeIndexName,
+            KeyConditionExpression = "bucket_name = :b",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":b"] = new() { S = bucketName } },
+            ScanIndexForward = false,
+            Limit = 1,
+        }, cancellationToken);
+        return response.Items is { Count: > 0 } items ? FromItem(items[0]) : null;
+    }
+
+    /// <summary>The table definition the CDK stack deploys, for emulators and tests.</summary>
+    public static CreateTableRequest TableDefinition(string tableName, string sizeIndexName) => new()
+    {
+        TableName = tableName,
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        AttributeDefinitions =
+        [
+            new AttributeDefinition(BucketAttribute, ScalarAttributeType.S),
+            new AttributeDefinition(TimeAttribute, ScalarAttributeType.N),
+            new AttributeDefinition(SizeAttribute, ScalarAttributeType.N),
+        ],
+        KeySchema = [new KeySchemaElement(BucketAttribute, KeyType.HASH), new KeySchemaElement(TimeAttribute, KeyType.RANGE)],
+        GlobalSecondaryIndexes =
+        [
+            new GlobalSecondaryIndex
+            {
+                IndexName = sizeIndexName,
+                KeySchema = [new KeySchemaElement(BucketAttribute, KeyType.HASH), new KeySchemaElement(SizeAttribute, KeyType.RANGE)],
+                Projection = new Projection { ProjectionType = ProjectionType.ALL },
+            },
+        ],
+    };
+
+    private async Task<bool> TryPutAsync(Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.PutItemAsync(new PutItemRequest
+            {
+                TableName = tableName,
+                Item = item,
+                ConditionExpression = "attribute_not_exists(bucket_name)",
+            }, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<SizeRecord?> GetMarkedRecordAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var response = await client.GetItemAsync(new GetItemRequest
+        {
+            TableName = tableName,
+            Key = Key(MarkerPrefix + idempotencyKey, 0),
+            ConsistentRead = true,
+        }, cancellationToken);
+        var marker = response.Item;
+        return marker is { Count: > 0 }
+            ? new SizeRecord(
+                marker["recorded_bucket"].S,
+                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(marker["recorded_time"].N, CultureInfo.InvariantCulture)),
+                long.Parse(marker["recorded_size"].N, CultureInfo.InvariantCulture),
+                int.Parse(marker["recorded_cnt"].N, CultureInfo.InvariantCulture))
+            : null;
+    }
+
+    private static Dictionary<string, AttributeValue> Key(string bucket, long time) => new()
+    {
+        [BucketAttribute] = new() { S = bucket },
+        [TimeAttribute] = Number(time),
+    };
+
+    private static Dictionary<string, AttributeValue> ToItem(SizeRecord record) => new(Key(record.BucketName, record.TimeMilliseconds))
+    {
+        [SizeAttribute] = Number(record.TotalSize),
+        [CountAttribute] = Number(record.ObjectCount),
+    };
+
+    private static Dictionary<string, AttributeValue> ToMarker(string idempotencyKey, SizeRecord record) => new(Key(MarkerPrefix + idempotencyKey, 0))
+    {
+        ["recorded_bucket"] = new() { S = record.BucketName },
+        ["recorded_time"] = Number(record.TimeMilliseconds),
+        ["recorded_size"] = Number(record.TotalSize),
+        ["recorded_cnt"] = Number(record.ObjectCount),
+        [ExpiresAttribute] = Number(DateTimeOffset.UtcNow.Add(MarkerLifetime).ToUnixTimeSeconds()),
+    };
+
+    private static SizeRecord FromItem(Dictionary<string, AttributeValue> item) => new(
+        item[BucketAttribute].S,
+        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item[TimeAttribute].N, CultureInfo.InvariantCulture)),
+        long.Parse(item[SizeAttribute].N, CultureInfo.InvariantCulture),
+        int.Parse(item[CountAttribute].N, CultureInfo.InvariantCulture));
+
+    private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+}

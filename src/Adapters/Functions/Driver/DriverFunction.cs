@@ -1,0 +1,77 @@
+using Assignment3.Adapters.Aws;
+using Assignment3.Adapters.Lambda;
+using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Domain.UseCases;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Assignment3.Functions.Driver;
+
+/// <summary>
+/// Handler <c>Assignment3.Functions.Driver::Assignment3.Functions.Driver.DriverFunction::Handle</c>.
+/// Any input starts the demo on <c>DATA_BUCKET_NAME</c>; the chart comes from the plotting API at <c>PLOT_API_URL</c>
+/// through a SigV4-signed request. Returns the sizes seen and where the chart went; fails if a step never shows up.
+/// </summary>
+public sealed class DriverFunction : IDisposable
+{
+    private readonly FunctionSettings _settings;
+    private readonly FunctionHost _host;
+
+    /// <summary>Used by the Lambda runtime: settings from the environment, logs on stdout.</summary>
+    public DriverFunction()
+        : this(FunctionSettings.FromEnvironment(), Console.Out, DemoSettings.Default)
+    {
+    }
+
+    /// <summary>Used by tests and the local invoker.</summary>
+    public DriverFunction(FunctionSettings settings, TextWriter log, DemoSettings demo)
+    {
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _host = new FunctionHost("driver", log, services => services
+            .AddAwsClients()
+            .AddDynamoDbHistory(settings.TableName, settings.SizeIndexName)
+            .AddS3Blobs()
+            .AddSignedPlotApi(settings.PlotApiUrl)
+            .AddSingleton(demo)
+            .AddSingleton<INotificationHandler<DemoStepObserved>, ProgressLogger>());
+    }
+
+    /// <summary>Runs the demo; the input is ignored.</summary>
+    public async Task<Stream> Handle(Stream input)
+    {
+        try
+        {
+            await FunctionHost.ReadAllAsync(input);
+            var report = await _host.SendAsync(new RunDemo(_settings.DataBucketName));
+            var (chart, chartError) = report.Chart switch
+            {
+                SizeChartResult.Rendered rendered => (new PlotResponseBody(rendered.BucketName, rendered.Location.ToString(),
+                    rendered.Location.BucketName, rendered.Location.Key, rendered.PointsDrawn, rendered.Largest.TotalSize,
+                    rendered.From, rendered.To), (string?)null),
+                SizeChartResult.NoHistory missing => (null, missing.Message),
+                var other => throw new InvalidOperationException($"unexpected chart result {other}"),
+            };
+            return FunctionHost.Respond(
+                new DemoResponseBody(_settings.DataBucketName, [.. report.Steps.Select(s => s.Observed.TotalSize)], report.SizeSequence, chart, chartError),
+                LambdaJsonContext.Default.DemoResponseBody);
+        }
+        catch (Exception ex)
+        {
+            throw _host.Fail(ex, "demo failed");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _host.Dispose();
+
+    private sealed class ProgressLogger(ILogger<DriverFunction> logger) : INotificationHandler<DemoStepObserved>
+    {
+        public Task Handle(DemoStepObserved notification, CancellationToken cancellationToken)
+        {
+            logger.LogInformation("step {Number}/{Total} {Step}: {Objects} object(s), {Bytes} B", notification.Number,
+                notification.Total, notification.Step.Description, notification.Step.Observed.ObjectCount, notification.Step.Observed.TotalSize);
+            return Task.CompletedTask;
+        }
+    }
+}

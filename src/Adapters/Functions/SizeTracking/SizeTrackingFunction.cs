@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+using Assignment3.Adapters.Aws;
+using Assignment3.Adapters.Lambda;
+using Assignment3.Domain.UseCases;
+using Microsoft.Extensions.Logging;
+
+namespace Assignment3.Functions.SizeTracking;
+
+/// <summary>
+/// Handler <c>Assignment3.Functions.SizeTracking::Assignment3.Functions.SizeTracking.SizeTrackingFunction::Handle</c>.
+/// A bad event fails the invocation after one JSON error line, so Lambda retries it and finally parks it in the
+/// failure destination; nothing is written for it.
+/// </summary>
+public sealed class SizeTrackingFunction : IDisposable
+{
+    private readonly FunctionHost _host;
+
+    /// <summary>Used by the Lambda runtime: settings from the environment, logs on stdout.</summary>
+    public SizeTrackingFunction()
+        : this(FunctionSettings.FromEnvironment(), Console.Out)
+    {
+    }
+
+    /// <summary>Used by tests and the local invoker.</summary>
+    public SizeTrackingFunction(FunctionSettings settings, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _host = new FunctionHost("size-tracking", log, services => services
+            .AddAwsClients()
+            .AddDynamoDbHistory(settings.TableName, settings.SizeIndexName)
+            .AddS3Blobs());
+    }
+
+    /// <summary>Records the size of the event's bucket.</summary>
+    public async Task<Stream> Handle(Stream input)
+    {
+        try
+        {
+            var request = S3EventTranslator.Translate(await FunctionHost.ReadAllAsync(input));
+            var recorded = await _host.SendAsync(request);
+            if (recorded.WasDuplicate)
+            {
+                _host.Logger.LogInformation("event {EventId} was recorded before; nothing written", request.EventId);
+            }
+
+            var record = recorded.Record;
+            return FunctionHost.Respond(
+                new TrackingResponse(record.BucketName, record.TimeMilliseconds, record.TotalSize, record.ObjectCount, recorded.WasDuplicate),
+                TrackingJsonContext.Default.TrackingResponse);
+        }
+        catch (Exception ex)
+        {
+            throw _host.Fail(ex, ex is InvalidEventException ? "invalid event" : "size tracking failed");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _host.Dispose();
+}
+
+/// <summary>What the function returns: the record that stands for the event.</summary>
+public sealed record TrackingResponse(
+    [property: JsonPropertyName("bucket_name")] string BucketName,
+    [property: JsonPropertyName("time")] long Time,
+    [property: JsonPropertyName("total_size")] long TotalSize,
+    [property: JsonPropertyName("object_cnt")] int ObjectCount,
+    [property: JsonPropertyName("duplicate")] bool Duplicate);
+
+[JsonSerializable(typeof(TrackingResponse))]
+internal sealed partial class TrackingJsonContext : JsonSerializerContext;

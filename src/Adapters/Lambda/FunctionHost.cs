@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Assignment3.Domain;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Assignment3.Adapters.Lambda;
+
+/// <summary>
+/// What every function's entry point shares: JSON-line logs on stdout, a service provider built on the first
+/// invocation (so a missing setting fails that invocation with its name), one scope per invocation, and the
+/// stream-in/stream-out plumbing of the managed runtime without Amazon.Lambda packages.
+/// </summary>
+public sealed class FunctionHost : IDisposable
+{
+    private readonly JsonLineLoggerProvider _logs;
+    private readonly Lazy<ServiceProvider> _services;
+
+    /// <summary>Creates the host; <paramref name="configure"/> adds the function's adapters (the domain and logging are added here).</summary>
+    public FunctionHost(string functionName, TextWriter log, Action<IServiceCollection> configure)
+    {
+        _logs = new JsonLineLoggerProvider(log);
+        Logger = _logs.CreateLogger(functionName);
+        _services = new Lazy<ServiceProvider>(() =>
+        {
+            var services = new ServiceCollection().AddDomain().AddLogging(logging => logging.AddProvider(_logs));
+            configure(services);
+            return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        });
+    }
+
+    /// <summary>The function's own logger (JSON lines on its log writer).</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>Sends <paramref name="request"/> through the domain pipeline in a scope of its own.</summary>
+    public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default)
+    {
+        using var scope = _services.Value.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request, cancellationToken);
+    }
+
+    /// <summary>Reads the whole invocation payload.</summary>
+    public static async Task<byte[]> ReadAllAsync(Stream input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var buffer = new MemoryStream();
+        await input.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Serializes the response into a stream at position 0, as the runtime expects.</summary>
+    public static Stream Respond<T>(T value, JsonTypeInfo<T> type) => new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(value, type), writable: false);
+
+    /// <summary>Logs <paramref name="error"/> as one JSON line and returns it for rethrowing, so the invocation fails.</summary>
+    public Exception Fail(Exception error, string what)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var settingError = FindSettingError(error);
+        Logger.LogError(settingError ?? error, "{What}: {Error}", what, (settingError ?? error).Message);
+        return settingError ?? error;
+    }
+
+    // MediatR wraps a handler's construction error; the setting's name is in the inner exception.
+    private static MissingSettingException? FindSettingError(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is MissingSettingException setting)
+            {
+                return setting;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_services.IsValueCreated)
+        {
+            _services.Value.Dispose();
+        }
+
+        _logs.Dispose();
+    }
+}
