@@ -2,13 +2,73 @@
 // Starts one local AWS emulator on a free 127.0.0.1 port and prints {"service", "endpoint"} as one JSON line.
 // It stops when its standard input closes, so it never outlives the test process that started it.
 //   node scripts/emulator.js dynamodb
-//   node --openssl-legacy-provider scripts/emulator.js s3 <directory>
+//   node --openssl-legacy-provider scripts/emulator.js s3 <directory> [--events]
 'use strict';
 
 const service = process.argv[2];
 
 function announce(port) {
-  process.stdout.write(JSON.stringify({ service, endpoint: `http://127.0.0.1:${port}` }) + '\n');
+  print({ service, endpoint: `http://127.0.0.1:${port}` });
+}
+
+function print(document) {
+  process.stdout.write(JSON.stringify(document) + '\n');
+}
+
+function toEventBridge(record) {
+  const created = record.eventName.startsWith('ObjectCreated');
+  const { bucket, object } = record.s3;
+  const detail = {
+    version: '0',
+    bucket: { name: bucket.name },
+    object: created
+      ? { key: decodeURIComponent(object.key), size: object.size, etag: object.eTag, sequencer: object.sequencer }
+      : { key: decodeURIComponent(object.key), sequencer: object.sequencer },
+    'request-id': record.responseElements['x-amz-request-id'],
+    requester: '000000000000',
+    'source-ip-address': record.requestParameters.sourceIPAddress,
+    reason: created ? 'PutObject' : 'DeleteObject',
+  };
+  if (!created) detail['deletion-type'] = 'Permanently Deleted';
+  return {
+    version: '0',
+    id: require('crypto').randomUUID(),
+    'detail-type': created ? 'Object Created' : 'Object Deleted',
+    source: 'aws.s3',
+    account: '000000000000',
+    time: record.eventTime.replace(/\.\d+Z$/, 'Z'),
+    region: record.awsRegion,
+    resources: [`arn:aws:s3:::${bucket.name}`],
+    detail,
+  };
+}
+
+// S3 sends one "Object Deleted" per key of a DeleteObjects request; s3rver sends none, so add them.
+function reportMultiObjectDeletes() {
+  const objects = require('@20minutes/s3rver/lib/controllers/object');
+  const S3Event = require('@20minutes/s3rver/lib/models/event');
+  const deleteMultiple = objects.deleteMultipleObjects;
+  objects.deleteMultipleObjects = async function deleteMultipleObjectsWithEvents(ctx) {
+    const store = ctx.store;
+    const deleted = [];
+    ctx.store = Object.create(store, {
+      deleteObject: {
+        value: async (bucket, key) => {
+          await store.deleteObject(bucket, key);
+          deleted.push(key);
+        },
+      },
+    });
+    try {
+      await deleteMultiple(ctx);
+    } finally {
+      ctx.store = store;
+    }
+    for (const key of deleted) {
+      const data = { bucket: ctx.params.bucket, eventType: 'Delete', S3Item: { key } };
+      ctx.app.emit('event', new S3Event(data, { reqHeaders: ctx.headers, sourceIp: ctx.ip }));
+    }
+  };
 }
 
 async function start() {
@@ -23,6 +83,12 @@ async function start() {
     if (!directory) throw new Error('s3 needs a directory for its objects');
     const S3rver = require('@20minutes/s3rver');
     const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true, allowMismatchedSignatures: true });
+    // With --events, each object change is printed as the EventBridge document S3 would send, one per line,
+    // so a test can deliver it to the size-tracking function like the EventBridge rule does.
+    if (process.argv.includes('--events')) {
+      reportMultiObjectDeletes();
+      server.on('event', (notification) => notification.Records.forEach((record) => print(toEventBridge(record))));
+    }
     const { port } = await server.run();
     announce(port);
     return () => server.close();

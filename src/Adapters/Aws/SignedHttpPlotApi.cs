@@ -94,7 +94,7 @@ public sealed class SignedHttpPlotApi(HttpClient http, Uri apiUrl, AWSCredential
     private sealed class SigningConfig : ClientConfig
     {
         public SigningConfig(string region)
-            : base(new DefaultConfigurationProvider([]))
+            : base(new DefaultConfigurationProvider([new DefaultConfiguration { Name = DefaultConfigurationMode.Standard, RetryMode = RequestRetryMode.Standard }]))
         {
             AuthenticationRegion = region;
             AuthenticationServiceName = SigningService;

@@ -26,7 +26,8 @@ public sealed class FunctionHost : IDisposable
         {
             var services = new ServiceCollection().AddDomain().AddLogging(logging => logging.AddProvider(_logs));
             configure(services);
-            return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+            // Not ValidateOnBuild: the domain registers every use case, and each function wires the ports of its own only.
+            return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         });
     }
 

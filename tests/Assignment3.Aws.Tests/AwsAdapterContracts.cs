@@ -1,0 +1,127 @@
+using System.Text;
+using Amazon.DynamoDBv2.Model;
+using Amazon.S3.Model;
+using Assignment3.Adapters.Aws;
+using Assignment3.Domain;
+using Assignment3.Domain.Ports;
+using Assignment3.Domain.Tests.Contracts;
+
+namespace Assignment3.Aws.Tests;
+
+[Collection(EmulatorCollection.Name)]
+public sealed class DynamoDbHistoryRepositoryContract(EmulatorFixture emulators) : HistoryRepositoryContract
+{
+    public const string IndexName = "GSI_SizeByBucket";
+
+    protected override async Task<IHistoryRepository> CreateRepositoryAsync() =>
+        new DynamoDbHistoryRepository(emulators.DynamoDb, await CreateTableAsync(emulators), IndexName);
+
+    public static async Task<string> CreateTableAsync(EmulatorFixture emulators)
+    {
+        var name = EmulatorFixture.UniqueName("history");
+        await DynamoDbHistoryRepository.EnsureTableAsync(emulators.DynamoDb, name, IndexName);
+        return name;
+    }
+
+    [Fact]
+    public async Task The_table_is_keyed_bucket_name_and_time_with_the_by_size_index()
+    {
+        var table = (await emulators.DynamoDb.DescribeTableAsync(await CreateTableAsync(emulators))).Table;
+
+        Assert.Equal(["bucket_name:HASH", "time:RANGE"], table.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"));
+        var index = Assert.Single(table.GlobalSecondaryIndexes);
+        Assert.Equal(IndexName, index.IndexName);
+        Assert.Equal(["bucket_name:HASH", "total_size:RANGE"], index.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"));
+        Assert.Equal("N", table.AttributeDefinitions.Single(a => a.AttributeName == "total_size").AttributeType.Value);
+    }
+
+    [Fact]
+    public async Task Items_carry_the_documented_attributes_and_types()
+    {
+        var tableName = await CreateTableAsync(emulators);
+        var repository = new DynamoDbHistoryRepository(emulators.DynamoDb, tableName, IndexName);
+        await repository.AppendAsync(new SizeRecord("typed", T0, 27, 1), null, default);
+
+        var item = (await emulators.DynamoDb.QueryAsync(new QueryRequest
+        {
+            TableName = tableName,
+            KeyConditionExpression = "bucket_name = :b",
+            ExpressionAttributeValues = new() { [":b"] = new AttributeValue { S = "typed" } },
+        })).Items.Single();
+
+        Assert.Equal("typed", item["bucket_name"].S);
+        Assert.Equal(T0.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), item["time"].N);
+        Assert.Equal("27", item["total_size"].N);
+        Assert.Equal("1", item["object_cnt"].N);
+    }
+
+    [Fact]
+    public async Task Idempotency_markers_stay_out_of_the_bucket_history_and_the_size_index()
+    {
+        var tableName = await CreateTableAsync(emulators);
+        var repository = new DynamoDbHistoryRepository(emulators.DynamoDb, tableName, IndexName);
+        await repository.AppendAsync(new SizeRecord("marked", T0, 5, 1), "event-1", default);
+
+        var indexed = await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = tableName, IndexName = IndexName });
+
+        Assert.Equal(["marked"], indexed.Items.Select(i => i["bucket_name"].S));
+        Assert.Single(await repository.GetRangeAsync("marked", T0.AddDays(-1), T0.AddDays(1), default));
+    }
+}
+
+[Collection(EmulatorCollection.Name)]
+public sealed class S3BlobStoreContract(EmulatorFixture emulators) : BlobStoreContract
+{
+    protected override Task<IBlobStore> CreateStoreAsync(int pageSize) => Task.FromResult<IBlobStore>(new S3BlobStore(emulators.S3, pageSize));
+
+    protected override async Task<string> CreateBucketAsync(IBlobStore store, string name)
+    {
+        var bucket = EmulatorFixture.UniqueName(name);
+        await emulators.S3.PutBucketAsync(bucket);
+        return bucket;
+    }
+
+    [Fact]
+    public async Task Listing_2500_objects_takes_three_pages_and_counts_every_byte()
+    {
+        var store = new S3BlobStore(emulators.S3);
+        var bucket = await CreateBucketAsync(store, "many");
+        await Parallel.ForEachAsync(Enumerable.Range(0, 2500), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (i, ct) => await store.PutAsync(bucket, $"objects/{i:D5}.txt", Encoding.ASCII.GetBytes(new string('x', i % 7)), "text/plain", ct));
+
+        var pages = 0;
+        string? token = null;
+        var all = new List<BlobInfo>();
+        do
+        {
+            var page = await store.ListAsync(bucket, token, default);
+            all.AddRange(page.Objects);
+            token = page.ContinuationToken;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(2500, all.Select(b => b.Key).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, 2500).Sum(i => (long)(i % 7)), all.Sum(b => b.Size));
+
+        await store.DeleteAsync(bucket, [.. all.Select(b => b.Key)], default);
+        Assert.Empty((await store.ListAsync(bucket, null, default)).Objects);
+    }
+
+    [Fact]
+    public async Task A_png_is_stored_with_its_content_type()
+    {
+        var store = new S3BlobStore(emulators.S3);
+        var bucket = await CreateBucketAsync(store, "plots");
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+        await store.PutAsync(bucket, "chart.png", png, "image/png", default);
+
+        using var stored = await emulators.S3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "chart.png" });
+        using var copy = new MemoryStream();
+        await stored.ResponseStream.CopyToAsync(copy);
+        Assert.Equal("image/png", stored.Headers.ContentType);
+        Assert.Equal(png, copy.ToArray());
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text;
+using System.Text.Json;
+using Amazon.S3;
+using Assignment3.Adapters.Lambda;
+using Assignment3.Adapters.Lambda.Contracts;
+
+namespace Assignment3.Aws.Tests;
+
+/// <summary>Invokes handlers the way the runtime does (bytes in a stream, bytes out) and builds their inputs.</summary>
+public static class FunctionHarness
+{
+    public static FunctionSettings Settings(string table, string dataBucket = "unused-data", string plotBucket = "unused-plots", string? plotApiUrl = null) =>
+        new(name => name switch
+        {
+            FunctionSettings.TableNameVariable => table,
+            FunctionSettings.DataBucketVariable => dataBucket,
+            FunctionSettings.PlotBucketVariable => plotBucket,
+            FunctionSettings.PlotApiUrlVariable => plotApiUrl,
+            _ => null,
+        });
+
+    public static async Task<string> InvokeAsync(Func<Stream, Task<Stream>> handle, string payload)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(payload));
+        await using var output = await handle(input);
+        Assert.Equal(0, output.Position);
+        return await new StreamReader(output).ReadToEndAsync();
+    }
+
+    /// <summary>An API Gateway REST proxy event; tests say only what differs from a plain POST.</summary>
+    public static string Proxy(IDictionary<string, string>? query = null, string? body = null, string method = "POST", bool base64 = false) =>
+        JsonSerializer.Serialize(new ApiGatewayProxyRequest
+        {
+            Resource = "/plot",
+            Path = "/plot",
+            HttpMethod = method,
+            Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" },
+            QueryStringParameters = query,
+            Body = base64 && body is not null ? Convert.ToBase64String(Encoding.UTF8.GetBytes(body)) : body,
+            IsBase64Encoded = base64,
+        }, LambdaJsonContext.Default.ApiGatewayProxyRequest);
+
+    public static async Task EnsureBucketAsync(IAmazonS3 s3, string bucket)
+    {
+        ArgumentNullException.ThrowIfNull(s3);
+        try
+        {
+            await s3.PutBucketAsync(bucket);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+        {
+            // Another test made it already.
+        }
+    }
+
+    /// <summary>The JSON lines a function logged.</summary>
+    public static IReadOnlyList<JsonElement> LogLines(StringWriter log) =>
+        [.. log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)];
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Amazon.S3.Model;
+using Assignment3.Adapters.Aws;
+using Assignment3.Domain;
+using Assignment3.Functions.Plotting;
+
+namespace Assignment3.Aws.Tests;
+
+[Collection(EmulatorCollection.Name)]
+public sealed class PlottingFunctionTests(EmulatorFixture emulators)
+{
+    private static readonly DateTimeOffset Latest = new(2026, 11, 26, 12, 0, 30, TimeSpan.Zero);
+
+    private sealed record Setup(PlottingFunction Function, string Table, string DataBucket, string PlotBucket, StringWriter Log) : IDisposable
+    {
+        public void Dispose() => Function.Dispose();
+    }
+
+    private async Task<Setup> CreateAsync(params (int OffsetMs, long Size)[] history)
+    {
+        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+        var (dataBucket, plotBucket) = (EmulatorFixture.UniqueName("data"), EmulatorFixture.UniqueName("plots"));
+        await emulators.S3.PutBucketAsync(plotBucket);
+        var repository = new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName);
+        foreach (var (offset, size) in history)
+        {
+            await repository.AppendAsync(new SizeRecord(dataBucket, Latest.AddMilliseconds(offset), size, size > 0 ? 1 : 0), null, default);
+        }
+
+        var log = new StringWriter();
+        return new Setup(new PlottingFunction(FunctionHarness.Settings(table, dataBucket, plotBucket), log), table, dataBucket, plotBucket, log);
+    }
+
+    private static async Task<(int Status, JsonElement Body)> Call(PlottingFunction function, string proxyEvent)
+    {
+        var response = JsonDocument.Parse(await FunctionHarness.InvokeAsync(function.Handle, proxyEvent)).RootElement;
+        var body = response.GetProperty("body").GetString()!;
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+        Assert.Equal("application/json", response.GetProperty("headers").GetProperty("Content-Type").GetString());
+        return (response.GetProperty("statusCode").GetInt32(), JsonDocument.Parse(body).RootElement);
+    }
+
+    [Fact]
+    public async Task A_plain_post_draws_the_data_bucket_over_ten_seconds_and_stores_a_png()
+    {
+        using var setup = await CreateAsync((-60_000, 500), (-10_000, 18), (-5000, 27), (0, 2));
+
+        var (status, body) = await Call(setup.Function, FunctionHarness.Proxy());
+
+        Assert.Equal(200, status);
+        Assert.Equal(setup.DataBucket, body.GetProperty("bucket").GetString());
+        Assert.Equal(3, body.GetProperty("points").GetInt32());
+        Assert.Equal(500, body.GetProperty("max_size").GetInt64());
+        Assert.Equal(setup.PlotBucket, body.GetProperty("plot_bucket").GetString());
+        var key = body.GetProperty("plot_key").GetString()!;
+        Assert.Equal($"s3://{setup.PlotBucket}/{key}", body.GetProperty("plot").GetString());
+        using var png = await emulators.S3.GetObjectAsync(new GetObjectRequest { BucketName = setup.PlotBucket, Key = key });
+        Assert.Equal("image/png", png.Headers.ContentType);
+        Assert.Equal(0x89, png.ResponseStream.ReadByte());
+    }
+
+    [Fact]
+    public async Task Bucket_and_window_come_from_the_query_string_or_the_body()
+    {
+        using var setup = await CreateAsync((-60_000, 500), (-10_000, 18), (0, 2));
+
+        var fromQuery = await Call(setup.Function, FunctionHarness.Proxy(query: new Dictionary<string, string> { ["bucket"] = setup.DataBucket, ["window"] = "1m" }));
+        var fromBody = await Call(setup.Function, FunctionHarness.Proxy(body: $$"""{"bucket":"{{setup.DataBucket}}","window":60}""", base64: true));
+
+        Assert.Equal(3, fromQuery.Body.GetProperty("points").GetInt32());
+        Assert.Equal(3, fromBody.Body.GetProperty("points").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_bucket_without_history_is_404()
+    {
+        using var setup = await CreateAsync();
+
+        var (status, body) = await Call(setup.Function, FunctionHarness.Proxy());
+
+        Assert.Equal(404, status);
+        Assert.Equal($"no history for bucket {setup.DataBucket}", body.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("window=soon", null, "POST", "window: 'soon' is not a duration")]
+    [InlineData("window=-5s", null, "POST", "Window: must be more than 0")]
+    [InlineData("bucket=Not_Valid", null, "POST", "BucketName")]
+    [InlineData(null, "{oops", "POST", "body must be a JSON object")]
+    [InlineData(null, """{"window":[1]}""", "POST", "window must be a string")]
+    [InlineData("bucket=one-bucket", """{"bucket":"other-bucket"}""", "POST", "bucket is given twice")]
+    [InlineData(null, null, "GET", "method GET is not supported")]
+    public async Task Bad_parameters_are_400_saying_what_is_wrong_and_nothing_is_stored(string? query, string? body, string method, string problem)
+    {
+        using var setup = await CreateAsync((0, 2));
+        var parameters = query?.Split('=') is [var name, var value] ? new Dictionary<string, string> { [name] = value } : null;
+
+        var (status, error) = await Call(setup.Function, FunctionHarness.Proxy(parameters, body, method));
+
+        Assert.Equal(400, status);
+        Assert.Contains(problem, error.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await emulators.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = setup.PlotBucket })).S3Objects ?? []);
+        Assert.Contains(FunctionHarness.LogLines(setup.Log), line => line.GetProperty("level").GetString() == "Error");
+    }
+
+    [Fact]
+    public async Task A_fault_is_500_with_no_internals_in_the_body_and_the_details_in_the_log()
+    {
+        var log = new StringWriter();
+        using var function = new PlottingFunction(FunctionHarness.Settings("no-such-table", "some-bucket", "some-plots"), log);
+
+        var (status, body) = await Call(function, FunctionHarness.Proxy());
+
+        Assert.Equal(500, status);
+        Assert.Equal("internal error; the plotting function's log has the details", body.GetProperty("error").GetString());
+        var line = Assert.Single(FunctionHarness.LogLines(log), l => l.GetProperty("level").GetString() == "Error" && l.GetProperty("message").GetString()!.StartsWith("plotting failed", StringComparison.Ordinal));
+        Assert.Equal("ResourceNotFoundException", line.GetProperty("errorType").GetString());
+    }
+
+    [Fact]
+    public async Task A_missing_plot_bucket_setting_is_500_naming_the_variable()
+    {
+        using var function = new PlottingFunction(new Adapters.Lambda.FunctionSettings(n => n == "TABLE_NAME" ? "t" : n == "DATA_BUCKET_NAME" ? "data-bucket" : null), new StringWriter());
+
+        var (status, body) = await Call(function, FunctionHarness.Proxy());
+
+        Assert.Equal(500, status);
+        Assert.Contains("PLOT_BUCKET_NAME", body.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+}

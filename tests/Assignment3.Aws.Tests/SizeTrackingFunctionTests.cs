@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Amazon.DynamoDBv2.Model;
+using Assignment3.Adapters.Aws;
+using Assignment3.Adapters.Lambda;
+using Assignment3.Domain.Tests;
+using Assignment3.Functions.SizeTracking;
+
+namespace Assignment3.Aws.Tests;
+
+[Collection(EmulatorCollection.Name)]
+public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
+{
+    // The S3 user guide's samples name this bucket.
+    private const string SampleBucket = "assignment3-data";
+
+    private static string Sample(string name) =>
+        File.ReadAllText(Path.Combine(ArchitectureTests.RepositoryRoot(), "docs", "events", name));
+
+    private async Task<(SizeTrackingFunction Function, string Table, StringWriter Log)> CreateAsync()
+    {
+        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+        var log = new StringWriter();
+        return (new SizeTrackingFunction(FunctionHarness.Settings(table), log), table, log);
+    }
+
+    private async Task<List<Dictionary<string, AttributeValue>>> ItemsAsync(string table) =>
+        (await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = table })).Items;
+
+    [Fact]
+    public async Task The_user_guide_samples_record_the_bucket_after_a_create_and_after_a_delete()
+    {
+        var (function, table, _) = await CreateAsync();
+        using var _function = function;
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, SampleBucket);
+        await new S3BlobStore(emulators.S3).PutAsync(SampleBucket, "assignment1.txt", "Empty Assignment 1"u8.ToArray(), "text/plain", default);
+
+        var created = JsonDocument.Parse(await FunctionHarness.InvokeAsync(function.Handle, Sample("object-created.json"))).RootElement;
+        await emulators.S3.DeleteObjectAsync(SampleBucket, "assignment1.txt");
+        var deleted = JsonDocument.Parse(await FunctionHarness.InvokeAsync(function.Handle, Sample("object-deleted.json"))).RootElement;
+
+        Assert.Equal((1, 18L, false), (created.GetProperty("object_cnt").GetInt32(), created.GetProperty("total_size").GetInt64(), created.GetProperty("duplicate").GetBoolean()));
+        Assert.Equal((0, 0L), (deleted.GetProperty("object_cnt").GetInt32(), deleted.GetProperty("total_size").GetInt64()));
+        var records = await new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName)
+            .GetRangeAsync(SampleBucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, default);
+        Assert.Equal([18L, 0L], records.Select(r => r.TotalSize));
+    }
+
+    [Fact]
+    public async Task The_same_event_delivered_twice_leaves_one_record()
+    {
+        var (function, table, log) = await CreateAsync();
+        using var _function = function;
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, SampleBucket);
+
+        var first = JsonDocument.Parse(await FunctionHarness.InvokeAsync(function.Handle, Sample("object-created.json"))).RootElement;
+        var again = JsonDocument.Parse(await FunctionHarness.InvokeAsync(function.Handle, Sample("object-created.json"))).RootElement;
+
+        Assert.False(first.GetProperty("duplicate").GetBoolean());
+        Assert.True(again.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(first.GetProperty("time").GetInt64(), again.GetProperty("time").GetInt64());
+        Assert.Single(await ItemsAsync(table), item => item["bucket_name"].S == SampleBucket);
+        Assert.Contains(FunctionHarness.LogLines(log), line => line.GetProperty("message").GetString()!.Contains("was recorded before", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{not json", "not valid JSON")]
+    [InlineData("", "not valid JSON")]
+    [InlineData("""{"source":"aws.s3","detail-type":"Object Created","id":"x","detail":{}}""", "no detail.bucket.name")]
+    [InlineData("""{"source":"aws.ec2","detail-type":"Object Created","id":"x","detail":{"bucket":{"name":"assignment3-data"}}}""", "source must be 'aws.s3'")]
+    [InlineData("""{"source":"aws.s3","detail-type":"Object Created","id":"x","detail":{"bucket":{"name":"Not_A_Bucket"}}}""", "BucketName")]
+    public async Task A_malformed_event_fails_the_invocation_with_one_json_error_line_and_writes_nothing(string payload, string problem)
+    {
+        var (function, table, log) = await CreateAsync();
+        using var _function = function;
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => FunctionHarness.InvokeAsync(function.Handle, payload));
+
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        var errorLine = Assert.Single(FunctionHarness.LogLines(log), line => line.GetProperty("level").GetString() == "Error");
+        Assert.Contains(problem, errorLine.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await ItemsAsync(table));
+    }
+
+    [Fact]
+    public async Task A_missing_table_name_fails_the_first_invocation_naming_the_variable()
+    {
+        using var function = new SizeTrackingFunction(new FunctionSettings(_ => null), new StringWriter());
+
+        var error = await Assert.ThrowsAsync<MissingSettingException>(() => FunctionHarness.InvokeAsync(function.Handle, Sample("object-created.json")));
+
+        Assert.Contains("TABLE_NAME", error.Message, StringComparison.Ordinal);
+    }
+}

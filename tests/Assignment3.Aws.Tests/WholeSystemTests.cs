@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Amazon.S3.Model;
+using Assignment3.Adapters.Aws;
+using Assignment3.Domain.UseCases;
+using Assignment3.Functions.Driver;
+using Assignment3.Functions.Plotting;
+using Assignment3.Functions.SizeTracking;
+
+namespace Assignment3.Aws.Tests;
+
+/// <summary>
+/// The deployed flow with emulators behind the real handlers: the driver writes to S3, the S3 emulator's events go
+/// through the EventBridge rule's filter to size-tracking, and the driver calls plotting through a signed HTTP
+/// request to a local stand-in for API Gateway.
+/// </summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class WholeSystemTests(EmulatorFixture emulators)
+{
+    [Fact]
+    public async Task The_driver_sees_0_18_27_0_2_and_the_chart_lands_in_the_plot_bucket()
+    {
+        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+        var (dataBucket, plotBucket) = (EmulatorFixture.UniqueName("data"), EmulatorFixture.UniqueName("plots"));
+        await emulators.S3.PutBucketAsync(dataBucket);
+        await emulators.S3.PutBucketAsync(plotBucket);
+        await new S3BlobStore(emulators.S3).PutAsync(dataBucket, "leftover.bin", new byte[1234], "application/octet-stream", default);
+
+        using var tracking = new SizeTrackingFunction(FunctionHarness.Settings(table), new StringWriter());
+        using var plotting = new PlottingFunction(FunctionHarness.Settings(table, dataBucket, plotBucket), new StringWriter());
+        await using var api = new LocalApiGateway(plotting.Handle);
+        var driverLog = new StringWriter();
+        using var driver = new DriverFunction(FunctionHarness.Settings(table, dataBucket, plotBucket, api.Url.ToString()), driverLog,
+            new DemoSettings(TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(20)));
+
+        // The EventBridge rule: S3 object events of the data bucket, delivered one at a time to size-tracking.
+        var deliveries = Channel.CreateUnbounded<string>();
+        void Route(string line)
+        {
+            var e = JsonDocument.Parse(line).RootElement;
+            if (e.TryGetProperty("source", out var source) && source.GetString() == "aws.s3"
+                && e.GetProperty("detail").GetProperty("bucket").GetProperty("name").GetString() == dataBucket)
+            {
+                deliveries.Writer.TryWrite(line);
+            }
+        }
+
+        var trackingErrors = new List<Exception>();
+        var delivery = Task.Run(async () =>
+        {
+            await foreach (var e in deliveries.Reader.ReadAllAsync())
+            {
+                try
+                {
+                    await FunctionHarness.InvokeAsync(tracking.Handle, e);
+                }
+                catch (Exception ex)
+                {
+                    trackingErrors.Add(ex);
+                }
+            }
+        });
+        emulators.S3EventReceived += Route;
+        string output;
+        try
+        {
+            output = await FunctionHarness.InvokeAsync(driver.Handle, "{}");
+        }
+        finally
+        {
+            emulators.S3EventReceived -= Route;
+            deliveries.Writer.Complete();
+            await delivery;
+        }
+
+        Assert.Empty(trackingErrors);
+        var result = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("0 → 18 → 27 → 0 → 2", result.GetProperty("sequence").GetString());
+        var chart = result.GetProperty("chart");
+        Assert.Equal(5, chart.GetProperty("points").GetInt32());
+        Assert.Equal(27, chart.GetProperty("max_size").GetInt64()); // the leftover was put before the rule listened
+        using var png = await emulators.S3.GetObjectAsync(new GetObjectRequest { BucketName = plotBucket, Key = chart.GetProperty("plot_key").GetString() });
+        Assert.Equal("image/png", png.Headers.ContentType);
+        var signature = Assert.Single(api.Authorizations);
+        Assert.Contains("Credential=S3RVER/", signature, StringComparison.Ordinal);
+        Assert.Contains("/us-east-1/execute-api/aws4_request", signature, StringComparison.Ordinal);
+        Assert.Equal(5, FunctionHarness.LogLines(driverLog).Count(l => l.GetProperty("message").GetString()!.StartsWith("step ", StringComparison.Ordinal)));
+        var remaining = (await emulators.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = dataBucket })).S3Objects;
+        Assert.Equal(["assignment2.txt"], remaining.Select(o => o.Key));
+    }
+}
