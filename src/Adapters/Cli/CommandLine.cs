@@ -22,6 +22,7 @@ public static class CommandLine
 
         Options:
           --state DIR                          where buckets, history and logs live (default ./.assignment3)
+          --functions DIR                      where invoke finds the built functions (default: next to the CLI)
           -h, --help                           show this help
         """;
 
@@ -41,6 +42,7 @@ public static class CommandLine
             }
 
             var state = TakeOption(arguments, "--state") ?? LocalSystem.DefaultStateDirectory;
+            var functions = TakeOption(arguments, "--functions") ?? FunctionInvoker.DefaultFunctionsDirectory;
             var command = arguments[0];
             var rest = arguments[1..];
             return command switch
@@ -48,7 +50,7 @@ public static class CommandLine
                 "demo" => await DemoAsync(Expect(rest, 0, "demo"), state, output, cancellationToken),
                 "history" => await HistoryAsync(Expect(rest, 1, "history <bucket>")[0], state, output, cancellationToken),
                 "plot" => await PlotAsync(rest, state, output, error, cancellationToken),
-                "invoke" => await FunctionInvoker.RunAsync(Expect(rest, 2, "invoke <function> <event.json>"), output, error, cancellationToken),
+                "invoke" => await FunctionInvoker.RunAsync(Expect(rest, 2, "invoke <function> <event.json>"), functions, output, error),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }

@@ -1,9 +1,120 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using Assignment3.Adapters.Lambda;
+
 namespace Assignment3.Cli;
 
-/// <summary>Calls a built Lambda handler the way the managed runtime does.</summary>
+/// <summary>
+/// Calls a built Lambda handler the way the managed runtime does: from its <c>Assembly::Type::Method</c> string, with
+/// the function's own dependencies (its deps.json, native libraries included), a Stream in and a Stream out. The
+/// function reads its settings and AWS endpoints from the environment, as in Lambda; its logs go to stderr and its
+/// response to stdout.
+/// </summary>
 public static class FunctionInvoker
 {
-    /// <summary>Runs <c>invoke &lt;function&gt; &lt;event.json&gt;</c>.</summary>
-    public static Task<int> RunAsync(IReadOnlyList<string> arguments, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
-        throw new UsageException("invoke is not available yet");
+    /// <summary>Where the CLI's build puts the functions' builds (one folder per function name).</summary>
+    public static string DefaultFunctionsDirectory => Path.Combine(AppContext.BaseDirectory, "functions");
+
+    /// <summary>Runs <c>invoke &lt;function&gt; &lt;event.json&gt;</c>; 0 when the handler returned, 1 when it failed.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> arguments, string functionsDirectory, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var function = FunctionCatalog.Find(arguments[0])
+            ?? throw new UsageException($"unknown function '{arguments[0]}'; use one of {string.Join(", ", FunctionCatalog.All.Select(f => f.Name))}");
+        var eventPath = arguments[1];
+        if (!File.Exists(eventPath))
+        {
+            throw new UsageException($"event file '{eventPath}' not found");
+        }
+
+        var assemblyPath = Path.Combine(functionsDirectory, function.Name, function.AssemblyName + ".dll");
+        if (!File.Exists(assemblyPath))
+        {
+            throw new InvalidOperationException($"{function.Name} is not built: {assemblyPath} is missing (run `dotnet build`)");
+        }
+
+        var handle = Load(assemblyPath, function.Handler);
+        var originalOut = Console.Out;
+        Stream response;
+        try
+        {
+            // The function logs to stdout as in Lambda; keep stdout for its response.
+            Console.SetOut(error);
+            var target = handle.IsStatic ? null : Activator.CreateInstance(handle.DeclaringType!);
+            await using var input = File.OpenRead(eventPath);
+            response = handle.Invoke(target, [input]) switch
+            {
+                Task<Stream> pending => await pending,
+                Stream ready => ready,
+                var other => throw new InvalidOperationException($"{function.Handler} returned {other?.GetType().Name ?? "null"}, not a Stream"),
+            };
+        }
+        catch (Exception ex)
+        {
+            var cause = ex is TargetInvocationException { InnerException: { } inner } ? inner : ex;
+            await error.WriteLineAsync($"error: {function.Name} failed: {cause.GetType().Name}: {cause.Message}");
+            return 1;
+        }
+        finally
+        {
+            Console.SetOut(originalOut);
+        }
+
+        await using (response)
+        {
+            using var reader = new StreamReader(response);
+            await output.WriteLineAsync(await reader.ReadToEndAsync());
+        }
+
+        return 0;
+    }
+
+    /// <summary>Finds the handler method named by <paramref name="handler"/> in an isolated load context.</summary>
+    public static MethodInfo Load(string assemblyPath, string handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var parts = handler.Split("::");
+        if (parts.Length != 3)
+        {
+            throw new ArgumentException($"handler '{handler}' is not Assembly::Namespace.Type::Method", nameof(handler));
+        }
+
+        var context = new FunctionLoadContext(assemblyPath);
+        var assembly = context.LoadFromAssemblyName(new AssemblyName(parts[0]));
+        var type = assembly.GetType(parts[1], throwOnError: false)
+            ?? throw new InvalidOperationException($"type {parts[1]} not found in {parts[0]}");
+        var candidates = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static).Where(m => m.Name == parts[2]).ToList();
+        if (candidates is not [var method])
+        {
+            throw new InvalidOperationException($"{parts[1]} must have exactly one public method {parts[2]}, has {candidates.Count}");
+        }
+
+        var parameters = method.GetParameters();
+        if (parameters.Length != 1 || parameters[0].ParameterType != typeof(Stream)
+            || (method.ReturnType != typeof(Stream) && method.ReturnType != typeof(Task<Stream>)))
+        {
+            throw new InvalidOperationException($"{handler} must take exactly a Stream and return Stream or Task<Stream>");
+        }
+
+        if (!method.IsStatic && type.GetConstructor(Type.EmptyTypes) is null)
+        {
+            throw new InvalidOperationException($"{parts[1]} needs a public parameterless constructor");
+        }
+
+        return method;
+    }
+
+    // Resolves the function's assemblies and native libraries from its own deps.json, apart from the CLI's.
+    private sealed class FunctionLoadContext(string mainAssemblyPath) : AssemblyLoadContext($"function:{Path.GetFileName(mainAssemblyPath)}")
+    {
+        private readonly AssemblyDependencyResolver _resolver = new(mainAssemblyPath);
+
+        protected override Assembly? Load(AssemblyName assemblyName) =>
+            _resolver.ResolveAssemblyToPath(assemblyName) is { } path ? LoadFromAssemblyPath(path) : null;
+
+        protected override IntPtr LoadUnmanagedDll(string unmanagedDllName) =>
+            _resolver.ResolveUnmanagedDllToPath(unmanagedDllName) is { } path ? LoadUnmanagedDllFromPath(path) : IntPtr.Zero;
+    }
 }

@@ -1,0 +1,113 @@
+using System.Reflection;
+using System.Text.Json;
+using Amazon.DynamoDBv2.Model;
+using Assignment3.Adapters.Aws;
+using Assignment3.Adapters.Lambda;
+using Assignment3.Cli;
+using Assignment3.Domain.Tests;
+
+namespace Assignment3.Aws.Tests;
+
+/// <summary><c>invoke</c> loads each function's build and calls its handler as the managed runtime would.</summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
+{
+    private static readonly string Root = ArchitectureTests.RepositoryRoot();
+
+    private static readonly string FunctionsDirectory = Path.Combine(Root, "src", "Adapters", "Cli", "bin",
+        typeof(CliInvokeTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration, "net10.0", "functions");
+
+    private readonly List<string> _variables = [];
+
+    private static string Sample(string name) => Path.Combine(Root, "docs", "events", name);
+
+    private void Set(string name, string value)
+    {
+        _variables.Add(name);
+        Environment.SetEnvironmentVariable(name, value);
+    }
+
+    public void Dispose() => _variables.ForEach(name => Environment.SetEnvironmentVariable(name, null));
+
+    private static async Task<(int ExitCode, string Output, string Error)> Invoke(string function, string eventPath)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await CommandLine.RunAsync(["invoke", function, eventPath, "--functions", FunctionsDirectory], output, error, default);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void Every_handler_string_names_a_stream_in_stream_out_method_of_the_built_function(string name)
+    {
+        var function = FunctionCatalog.Find(name)!;
+
+        var method = FunctionInvoker.Load(Path.Combine(FunctionsDirectory, name, function.AssemblyName + ".dll"), function.Handler);
+
+        Assert.Equal(typeof(Task<Stream>).FullName, method.ReturnType.FullName);
+    }
+
+    public static TheoryData<string> Functions() => [.. FunctionCatalog.All.Select(f => f.Name)];
+
+    [Fact]
+    public async Task Size_tracking_accepts_the_user_guide_samples_with_the_emulators_behind_it()
+    {
+        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+        Set("TABLE_NAME", table);
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, "assignment3-data");
+
+        var created = await Invoke("size-tracking", Sample("object-created.json"));
+        var deleted = await Invoke("size-tracking", Sample("object-deleted.json"));
+
+        Assert.True(created.ExitCode == 0, created.Error);
+        Assert.True(deleted.ExitCode == 0, deleted.Error);
+        Assert.Equal("assignment3-data", JsonDocument.Parse(created.Output).RootElement.GetProperty("bucket_name").GetString());
+        Assert.Contains("\"level\":\"Information\"", created.Error, StringComparison.Ordinal); // the function's logs
+        var items = (await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = table })).Items;
+        Assert.Equal(2, items.Count(i => i["bucket_name"].S == "assignment3-data"));
+    }
+
+    [Fact]
+    public async Task A_malformed_event_exits_1_with_a_clear_error_and_writes_nothing()
+    {
+        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+        Set("TABLE_NAME", table);
+
+        var (exitCode, output, error) = await Invoke("size-tracking", Sample("malformed-not-s3.json"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("error: size-tracking failed: InvalidEventException: event source must be 'aws.s3', was 'aws.ec2'", error, StringComparison.Ordinal);
+        Assert.Empty((await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = table })).Items);
+    }
+
+    [Fact]
+    public async Task Plotting_answers_the_sample_api_request_with_a_proxy_response()
+    {
+        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+        var plots = EmulatorFixture.UniqueName("plots");
+        await emulators.S3.PutBucketAsync(plots);
+        await new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName)
+            .AppendAsync(new Domain.SizeRecord("assignment3-data", DateTimeOffset.UtcNow, 18, 1), null, default);
+        Set("TABLE_NAME", table);
+        Set("DATA_BUCKET_NAME", "assignment3-data");
+        Set("PLOT_BUCKET_NAME", plots);
+
+        var (exitCode, output, error) = await Invoke("plotting", Sample("plotting-request.json"));
+
+        Assert.True(exitCode == 0, error);
+        var response = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(200, response.GetProperty("statusCode").GetInt32());
+        Assert.Contains($"s3://{plots}/assignment3-data/", response.GetProperty("body").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_function_is_a_usage_error()
+    {
+        var (exitCode, _, error) = await Invoke("resize", Sample("object-created.json"));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("unknown function 'resize'", error, StringComparison.Ordinal);
+    }
+}
