@@ -9,8 +9,11 @@ if [[ -f package-lock.json && ! -d node_modules ]]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# A private temp folder for the whole run: jsii leaves ~60 MB per process there, and tests make their own folders.
+export TMPDIR=$(mktemp -d)
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+results=$TMPDIR/results
+trap 'rm -rf "$TMPDIR"' EXIT
 
 dotnet build Assignment3.sln -c Debug -warnaserror --nologo -v quiet || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 dotnet test Assignment3.sln --no-build --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"

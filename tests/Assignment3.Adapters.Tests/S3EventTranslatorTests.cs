@@ -45,7 +45,7 @@ public sealed class S3EventTranslatorTests
     }
 }
 
-public sealed class DurationTests
+public sealed class DurationTextTests
 {
     [Theory]
     [InlineData("10s", 10_000)]
@@ -57,7 +57,7 @@ public sealed class DurationTests
     [InlineData(" 3S ", 3000)]
     public void Durations_parse_as_people_type_them(string text, long milliseconds)
     {
-        Assert.True(Duration.TryParse(text, out var duration, out _));
+        Assert.True(DurationText.TryParse(text, out var duration, out _));
         Assert.Equal(milliseconds, (long)duration.TotalMilliseconds);
     }
 
@@ -69,7 +69,7 @@ public sealed class DurationTests
     [InlineData("1e300s")]
     public void Anything_else_is_refused_with_an_example(string text)
     {
-        Assert.False(Duration.TryParse(text, out _, out var error));
+        Assert.False(DurationText.TryParse(text, out _, out var error));
         Assert.Contains("e.g. 10s", error, StringComparison.Ordinal);
     }
 }

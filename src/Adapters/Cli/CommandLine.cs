@@ -103,7 +103,7 @@ public static class CommandLine
         TimeSpan? window = null;
         if (TakeOption(rest, "--window") is { } text)
         {
-            window = Duration.TryParse(text, out var parsed, out var problem) ? parsed : throw new UsageException($"--window: {problem}");
+            window = DurationText.TryParse(text, out var parsed, out var problem) ? parsed : throw new UsageException($"--window: {problem}");
         }
 
         var bucket = Expect(rest, 1, "plot <bucket> [--window 10s]")[0];

@@ -100,7 +100,7 @@ public sealed class PlottingFunction : IDisposable
         TimeSpan? window = null;
         if (windowText is not null)
         {
-            window = Duration.TryParse(windowText, out var parsed, out var problem) ? parsed : throw new BadRequestException($"window: {problem}");
+            window = DurationText.TryParse(windowText, out var parsed, out var problem) ? parsed : throw new BadRequestException($"window: {problem}");
         }
 
         return new RenderSizeChart(bucket ?? _settings.DataBucketName, window);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Assignment3.Adapters.Lambda;
 
 /// <summary>Durations as people type them: "10s", "1.5m", "2h", "500ms", or a bare number of seconds.</summary>
-public static class Duration
+public static class DurationText
 {
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="error"/> says what was expected.</summary>
     public static bool TryParse(string? text, out TimeSpan duration, out string error)

@@ -1,0 +1,51 @@
+using Amazon.CDK;
+
+namespace Assignment3.Infrastructure;
+
+/// <summary>The two stacks, wired: storage first, then the functions that use it.</summary>
+public static class AssignmentApp
+{
+    /// <summary>Adds both stacks to <paramref name="app"/> for the account and region the CDK CLI resolved.</summary>
+    public static (StorageStack Storage, LambdaStack Lambda) Build(App app, string repositoryRoot)
+    {
+        var environment = new Amazon.CDK.Environment
+        {
+            Account = System.Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),
+            Region = System.Environment.GetEnvironmentVariable("CDK_DEFAULT_REGION"),
+        };
+        var storage = new StorageStack(app, "Assignment3-Storage", new StackProps
+        {
+            Env = environment,
+            Description = "assignment3: data bucket, plot bucket, size history table",
+        });
+        // The references to the storage stack make it deploy first.
+        var lambda = new LambdaStack(app, "Assignment3-Lambda", new LambdaStackProps
+        {
+            Env = environment,
+            Description = "assignment3: size tracking, plotting API, driver",
+            DataBucket = storage.DataBucket,
+            PlotBucket = storage.PlotBucket,
+            History = storage.History,
+            RepositoryRoot = repositoryRoot,
+        });
+        return (storage, lambda);
+    }
+}
+
+/// <summary>Finds the repository root (the folder with Assignment3.sln) from the working directory up.</summary>
+public static class RepositoryRoot
+{
+    /// <summary>The root, or an error saying where to run from.</summary>
+    public static string Find(string? start = null)
+    {
+        for (var directory = new DirectoryInfo(start ?? System.Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Assignment3.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("run the CDK app from inside the repository (no Assignment3.sln found above the working directory)");
+    }
+}

@@ -1,0 +1,223 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.APIGateway;
+using Amazon.CDK.AWS.DynamoDB;
+using Amazon.CDK.AWS.Events;
+using Amazon.CDK.AWS.Events.Targets;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.Lambda.Destinations;
+using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.S3;
+using Amazon.CDK.AWS.SQS;
+using Assignment3.Adapters.Lambda;
+using Constructs;
+using LambdaFunctionTarget = Amazon.CDK.AWS.Events.Targets.LambdaFunction;
+using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
+
+namespace Assignment3.Infrastructure;
+
+/// <summary>What the Lambda stack needs from the storage stack.</summary>
+public sealed class LambdaStackProps : StackProps
+{
+    /// <summary>The tracked bucket.</summary>
+    public required IBucket DataBucket { get; init; }
+
+    /// <summary>The chart bucket.</summary>
+    public required IBucket PlotBucket { get; init; }
+
+    /// <summary>The history table.</summary>
+    public required ITable History { get; init; }
+
+    /// <summary>The by-size index of the table.</summary>
+    public string SizeIndexName { get; init; } = StorageStack.SizeIndexName;
+
+    /// <summary>The repository root, where the function projects are published from.</summary>
+    public required string RepositoryRoot { get; init; }
+}
+
+/// <summary>
+/// The three functions on the managed dotnet10 runtime, the EventBridge rule that feeds size-tracking, the REST API
+/// that alone triggers plotting, least-privilege roles, failure queues and log groups.
+/// </summary>
+public sealed class LambdaStack : Stack
+{
+    /// <summary>The stage the API is deployed to.</summary>
+    public const string StageName = "prod";
+
+    /// <summary>Creates the functions, the rule, the API and their permissions.</summary>
+    public LambdaStack(Construct scope, string id, LambdaStackProps props)
+        : base(scope, id, props)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        var history = props.History;
+        var indexArn = $"{history.TableArn}/index/{props.SizeIndexName}";
+        var environment = new Dictionary<string, string>
+        {
+            [FunctionSettings.TableNameVariable] = history.TableName,
+            [FunctionSettings.SizeIndexNameVariable] = props.SizeIndexName,
+            [FunctionSettings.DataBucketVariable] = props.DataBucket.BucketName,
+            [FunctionSettings.PlotBucketVariable] = props.PlotBucket.BucketName,
+        };
+
+        // Size tracking: lists the whole bucket per event. 512 MB buys the CPU share that keeps a 5,000-object
+        // listing near a second; a minute covers buckets of ~100,000 objects (100 LIST pages).
+        var trackingFailures = SecureQueue("SizeTrackingFailedEvents");
+        SizeTracking = DotnetFunction("SizeTracking", FunctionCatalog.SizeTracking, props.RepositoryRoot, environment,
+            memoryMb: 512, timeout: Duration.Minutes(1), configure: p =>
+            {
+                // Errors inside the function: Lambda retries the asynchronous event twice, then parks it here.
+                p.RetryAttempts = 2;
+                p.MaxEventAge = Duration.Hours(6);
+                p.OnFailure = new SqsDestination(trackingFailures);
+            });
+        Allow(SizeTracking, ["s3:ListBucket"], props.DataBucket.BucketArn);
+        Allow(SizeTracking, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], history.TableArn);
+
+        // Plotting: rendering wants CPU, and 1 GB gives a full vCPU's worth; API Gateway waits at most 29 s.
+        Plotting = DotnetFunction("Plotting", FunctionCatalog.Plotting, props.RepositoryRoot, environment,
+            memoryMb: 1024, timeout: Duration.Seconds(29));
+        Allow(Plotting, ["dynamodb:Query"], history.TableArn, indexArn);
+        Allow(Plotting, ["s3:PutObject"], props.PlotBucket.ArnForObjects("*"));
+
+        // The rule: S3 object changes of the data bucket only. Events EventBridge cannot deliver go to its DLQ.
+        var undeliverable = SecureQueue("UndeliverableObjectEvents");
+        _ = new Rule(this, "DataBucketObjectChanges", new RuleProps
+        {
+            Description = "Object Created / Object Deleted in the data bucket → size tracking",
+            EventPattern = new EventPattern
+            {
+                Source = ["aws.s3"],
+                DetailType = ["Object Created", "Object Deleted"],
+                Detail = new Dictionary<string, object>
+                {
+                    ["bucket"] = new Dictionary<string, object> { ["name"] = new[] { props.DataBucket.BucketName } },
+                },
+            },
+            Targets =
+            [
+                new LambdaFunctionTarget(SizeTracking, new LambdaFunctionProps
+                {
+                    DeadLetterQueue = undeliverable,
+                    RetryAttempts = 8,
+                    MaxEventAge = Duration.Hours(6),
+                }),
+            ],
+        });
+
+        // The REST API: one POST method, IAM-authorized, throttled, with access logs.
+        var accessLogs = OwnLogGroup("PlotApiAccessLogs", "PlotApiAccessLogs");
+        Api = new RestApi(this, "PlotApi", new RestApiProps
+        {
+            RestApiName = "assignment3-plot",
+            Description = "Draws a bucket's size history (POST /plot)",
+            CloudWatchRole = true,
+            CloudWatchRoleRemovalPolicy = RemovalPolicy.DESTROY,
+            EndpointTypes = [EndpointType.REGIONAL],
+            DeployOptions = new StageOptions
+            {
+                StageName = StageName,
+                ThrottlingRateLimit = 5,
+                ThrottlingBurstLimit = 10,
+                AccessLogDestination = new LogGroupLogDestination(accessLogs),
+                AccessLogFormat = AccessLogFormat.JsonWithStandardFields(),
+                MetricsEnabled = true,
+            },
+        });
+        PlotMethod = Api.Root.AddResource("plot").AddMethod("POST", new LambdaIntegration(Plotting), new MethodOptions
+        {
+            AuthorizationType = AuthorizationType.IAM,
+        });
+
+        // Driver: runs the demo (five changes, each waited for) and calls the API; 3 minutes covers five 30 s waits.
+        Driver = DotnetFunction("Driver", FunctionCatalog.Driver, props.RepositoryRoot,
+            new Dictionary<string, string>(environment) { [FunctionSettings.PlotApiUrlVariable] = Api.UrlForPath("/plot") },
+            memoryMb: 512, timeout: Duration.Minutes(3));
+        Allow(Driver, ["s3:ListBucket"], props.DataBucket.BucketArn);
+        Allow(Driver, ["s3:PutObject", "s3:DeleteObject"], props.DataBucket.ArnForObjects("*"));
+        // Reads the history while it waits; writes one record when the bucket it starts from is already empty.
+        Allow(Driver, ["dynamodb:Query", "dynamodb:PutItem"], history.TableArn);
+        Allow(Driver, ["execute-api:Invoke"], PlotMethod.MethodArn);
+
+        _ = new CfnOutput(this, "PlotApiUrl", new CfnOutputProps { Value = Api.UrlForPath("/plot"), Description = "POST here (SigV4-signed) for a chart" });
+        _ = new CfnOutput(this, "DriverFunctionName", new CfnOutputProps { Value = Driver.FunctionName, Description = "aws lambda invoke --function-name <this> out.json" });
+        _ = new CfnOutput(this, "SizeTrackingFailureQueueUrl", new CfnOutputProps { Value = trackingFailures.QueueUrl, Description = "Events size tracking gave up on" });
+        _ = new CfnOutput(this, "UndeliverableEventQueueUrl", new CfnOutputProps { Value = undeliverable.QueueUrl, Description = "Events EventBridge could not deliver" });
+    }
+
+    /// <summary>S3 object events → RecordBucketSize.</summary>
+    public Function SizeTracking { get; }
+
+    /// <summary>The API's function → RenderSizeChart.</summary>
+    public Function Plotting { get; }
+
+    /// <summary>Runs the demo.</summary>
+    public Function Driver { get; }
+
+    /// <summary>The plotting REST API.</summary>
+    public RestApi Api { get; }
+
+    /// <summary>POST /plot.</summary>
+    public Amazon.CDK.AWS.APIGateway.Method PlotMethod { get; }
+
+    private Function DotnetFunction(string id, LambdaFunctionSpec spec, string repositoryRoot, IDictionary<string, string> environment,
+        int memoryMb, Duration timeout, Action<FunctionProps>? configure = null)
+    {
+        var logs = OwnLogGroup($"{id}Logs", $"/aws/lambda/assignment3-{spec.Name}");
+        var role = new Role(this, $"{id}Role", new RoleProps
+        {
+            AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),
+            Description = $"assignment3 {spec.Name}: only what the function itself does",
+        });
+        // Only its own log group, instead of AWSLambdaBasicExecutionRole's logs on every resource.
+        logs.GrantWrite(role);
+
+        var props = new FunctionProps
+        {
+            FunctionName = $"assignment3-{spec.Name}",
+            Description = $"assignment3 {spec.Name} ({spec.Handler})",
+            Runtime = Runtime.DOTNET_10,
+            Architecture = Architecture.X86_64,
+            Handler = spec.Handler,
+            Code = Code.FromAsset(repositoryRoot, new Amazon.CDK.AWS.S3.Assets.AssetOptions
+            {
+                // The three functions share one source tree, so the hash must come from each published bundle
+                // (builds are deterministic: unchanged code gives an unchanged hash and no redeploy).
+                Exclude = ["**/bin", "**/obj", "node_modules", "cdk.out", ".git", ".assignment3", "tests", "docs", "artifacts"],
+                AssetHashType = AssetHashType.OUTPUT,
+                Bundling = new BundlingOptions
+                {
+                    // Never pulled: the local bundling below always succeeds or fails loudly.
+                    Image = Runtime.DOTNET_10.BundlingImage,
+                    Local = new DotnetPublishBundling(repositoryRoot, spec.ProjectDirectory),
+                    // What the image would run; it also tells the three bundles apart in the CDK's bundling cache.
+                    Command = ["dotnet", "publish", spec.ProjectDirectory, .. DotnetPublishBundling.PublishOptions, "-o", "/asset-output"],
+                },
+            }),
+            MemorySize = memoryMb,
+            Timeout = timeout,
+            Environment = environment,
+            Role = role,
+            LogGroup = logs,
+            LoggingFormat = LoggingFormat.TEXT,
+        };
+        configure?.Invoke(props);
+        return new Function(this, id, props);
+    }
+
+    private LogGroup OwnLogGroup(string id, string name) => new(this, id, new LogGroupProps
+    {
+        LogGroupName = name,
+        Retention = RetentionDays.ONE_MONTH,
+        RemovalPolicy = RemovalPolicy.DESTROY,
+    });
+
+    private Queue SecureQueue(string id) => new(this, id, new QueueProps
+    {
+        Encryption = QueueEncryption.SQS_MANAGED,
+        EnforceSSL = true,
+        RetentionPeriod = Duration.Days(14),
+    });
+
+    private static void Allow(Function function, string[] actions, params string[] resources) =>
+        function.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps { Actions = actions, Resources = resources }));
+}

@@ -1,0 +1,13 @@
+using Amazon.CDK;
+using Amazon.JSII.Runtime.Services;
+using Assignment3.Adapters.Lambda;
+using Assignment3.Infrastructure;
+using Microsoft.Extensions.Logging;
+
+// jsii logs a harmless ReflectionTypeLoadException about Constructs.IMixin below Error level: show errors only.
+ServiceContainer.ServiceProviderOverride = ServiceContainer.BuildServiceProvider(
+    LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Error).AddProvider(new JsonLineLoggerProvider(Console.Error, LogLevel.Error))));
+
+var app = new App();
+AssignmentApp.Build(app, RepositoryRoot.Find());
+app.Synth();

@@ -1,0 +1,172 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK.Assertions;
+using Assignment3.Adapters.Lambda;
+using static Assignment3.Infrastructure.Tests.SynthesizedApp;
+
+namespace Assignment3.Infrastructure.Tests;
+
+public sealed class LambdaStackTests
+{
+    private static (string Id, JsonObject Resource) FunctionNamed(string name) =>
+        Resources(Lambda, "AWS::Lambda::Function").Single(f => (string?)f.Resource["Properties"]!["FunctionName"] == $"assignment3-{name}");
+
+    /// <summary>Every statement of the policies attached to the function's role.</summary>
+    private static List<JsonObject> Statements(string function)
+    {
+        var roleId = (string)FunctionNamed(function).Resource["Properties"]!["Role"]!["Fn::GetAtt"]![0]!;
+        return [.. Resources(Lambda, "AWS::IAM::Policy")
+            .Where(p => p.Resource["Properties"]!["Roles"]!.AsArray().Any(r => (string?)r!["Ref"] == roleId))
+            .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()))];
+    }
+
+    private static string[] Actions(JsonObject statement) =>
+        statement["Action"] is JsonArray many ? [.. many.Select(a => (string)a!)] : [(string)statement["Action"]!];
+
+    private static HashSet<string> AllActions(string function) =>
+        [.. Statements(function).SelectMany(Actions).Where(a => !a.StartsWith("logs:", StringComparison.Ordinal))];
+
+    [Theory]
+    [InlineData("size-tracking")]
+    [InlineData("plotting")]
+    [InlineData("driver")]
+    public void Each_function_runs_on_dotnet10_with_the_catalog_handler(string name)
+    {
+        var properties = FunctionNamed(name).Resource["Properties"]!;
+
+        Assert.Equal("dotnet10", (string?)properties["Runtime"]);
+        Assert.Equal(FunctionCatalog.Find(name)!.Handler, (string?)properties["Handler"]);
+    }
+
+    [Fact]
+    public void Functions_get_the_settings_they_read()
+    {
+        var driver = FunctionNamed("driver").Resource["Properties"]!["Environment"]!["Variables"]!.AsObject();
+
+        foreach (var variable in new[] { "TABLE_NAME", "SIZE_INDEX_NAME", "DATA_BUCKET_NAME", "PLOT_BUCKET_NAME", "PLOT_API_URL" })
+        {
+            Assert.True(driver.ContainsKey(variable), variable);
+        }
+
+        Assert.Equal("GSI_SizeByBucket", (string?)driver["SIZE_INDEX_NAME"]);
+        Assert.True(FunctionNamed("plotting").Resource["Properties"]!["Environment"]!["Variables"]!.AsObject().ContainsKey("PLOT_BUCKET_NAME"));
+    }
+
+    [Fact]
+    public void The_rule_matches_object_created_and_deleted_of_the_data_bucket_only()
+    {
+        Lambda.HasResourceProperties("AWS::Events::Rule", Match.ObjectLike(Props(("EventPattern", Props(
+            ("source", new[] { "aws.s3" }),
+            ("detail-type", new[] { "Object Created", "Object Deleted" }),
+            ("detail", Props(("bucket", Props(("name", new object[] { Match.AnyValue() }))))))))));
+    }
+
+    [Fact]
+    public void The_rule_targets_size_tracking_with_retries_and_a_dead_letter_queue()
+    {
+        var (trackingId, _) = FunctionNamed("size-tracking");
+
+        var target = Resources(Lambda, "AWS::Events::Rule").Single().Resource["Properties"]!["Targets"]!.AsArray().Single()!;
+
+        Assert.Equal(trackingId, (string?)target["Arn"]!["Fn::GetAtt"]![0]);
+        Assert.StartsWith("UndeliverableObjectEvents", (string?)target["DeadLetterConfig"]!["Arn"]!["Fn::GetAtt"]![0], StringComparison.Ordinal);
+        Assert.Equal(8, (int)target["RetryPolicy"]!["MaximumRetryAttempts"]!);
+    }
+
+    [Fact]
+    public void Size_tracking_failures_are_retried_twice_then_kept_in_its_own_queue()
+    {
+        Lambda.HasResourceProperties("AWS::Lambda::EventInvokeConfig", Match.ObjectLike(Props(
+            ("FunctionName", Match.ObjectLike(Props(("Ref", FunctionNamed("size-tracking").Id)))),
+            ("MaximumRetryAttempts", 2),
+            ("MaximumEventAgeInSeconds", 6 * 3600),
+            ("DestinationConfig", Props(("OnFailure", Props(("Destination", Match.ObjectLike(Props(
+                ("Fn::GetAtt", Match.ArrayWith(["SizeTrackingFailedEvents026944BF"]))))))))))));
+    }
+
+    [Fact]
+    public void The_plot_method_is_a_post_with_iam_authorization()
+    {
+        Lambda.ResourceCountIs("AWS::ApiGateway::Method", 1);
+        Lambda.HasResourceProperties("AWS::ApiGateway::Method", Match.ObjectLike(Props(
+            ("HttpMethod", "POST"),
+            ("AuthorizationType", "AWS_IAM"),
+            ("Integration", Match.ObjectLike(Props(("Type", "AWS_PROXY")))))));
+    }
+
+    [Fact]
+    public void The_stage_is_throttled_and_writes_access_logs()
+    {
+        Lambda.HasResourceProperties("AWS::ApiGateway::Stage", Match.ObjectLike(Props(
+            ("StageName", "prod"),
+            ("AccessLogSetting", Match.ObjectLike(Props(("DestinationArn", Match.AnyValue())))),
+            ("MethodSettings", Match.ArrayWith([Match.ObjectLike(Props(("ThrottlingRateLimit", 5), ("ThrottlingBurstLimit", 10)))])))));
+    }
+
+    [Fact]
+    public void Plotting_is_invoked_only_by_the_api()
+    {
+        var (plottingId, _) = FunctionNamed("plotting");
+        var permissions = Resources(Lambda, "AWS::Lambda::Permission")
+            .Where(p => (string?)p.Resource["Properties"]!["FunctionName"]!["Fn::GetAtt"]?[0] == plottingId).ToList();
+
+        Assert.NotEmpty(permissions);
+        Assert.All(permissions, p => Assert.Equal("apigateway.amazonaws.com", (string?)p.Resource["Properties"]!["Principal"]));
+        Assert.Empty(Resources(Lambda, "AWS::Lambda::EventSourceMapping"));
+        Assert.DoesNotContain(Resources(Lambda, "AWS::Events::Rule").SelectMany(r => r.Resource["Properties"]!["Targets"]!.AsArray()),
+            t => (string?)t!["Arn"]!["Fn::GetAtt"]![0] == plottingId);
+    }
+
+    [Fact]
+    public void Size_tracking_may_only_list_the_data_bucket_and_write_the_history()
+    {
+        Assert.Equal(
+            ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "s3:ListBucket", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+            AllActions("size-tracking").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Plotting_may_only_query_the_table_and_its_index_and_put_to_the_plot_bucket()
+    {
+        Assert.Equal(["dynamodb:Query", "s3:PutObject"], AllActions("plotting").Order(StringComparer.Ordinal));
+        var query = Statements("plotting").Single(s => Actions(s).Contains("dynamodb:Query"));
+        Assert.Contains("/index/GSI_SizeByBucket", query["Resource"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_driver_may_change_the_data_bucket_read_the_history_and_invoke_only_the_plot_method()
+    {
+        Assert.Equal(
+            ["dynamodb:PutItem", "dynamodb:Query", "execute-api:Invoke", "s3:DeleteObject", "s3:ListBucket", "s3:PutObject"],
+            AllActions("driver").Order(StringComparer.Ordinal));
+        var invoke = Statements("driver").Single(s => Actions(s).Contains("execute-api:Invoke"));
+        Assert.EndsWith("/POST/plot\"]]}", invoke["Resource"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_statement_grants_every_resource()
+    {
+        var statements = Resources(Lambda, "AWS::IAM::Policy").Concat(Resources(Storage, "AWS::IAM::Policy"))
+            .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray());
+
+        Assert.All(statements, s => Assert.NotEqual("\"*\"", s!["Resource"]!.ToJsonString()));
+    }
+
+    [Fact]
+    public void Functions_log_to_their_own_groups_kept_a_month_and_removed_on_destroy()
+    {
+        Lambda.ResourceCountIs("AWS::Logs::LogGroup", 4);
+        Lambda.AllResources("AWS::Logs::LogGroup", Match.ObjectLike(Props(
+            ("DeletionPolicy", "Delete"),
+            ("Properties", Match.ObjectLike(Props(("RetentionInDays", 30)))))));
+        Assert.All(Resources(Lambda, "AWS::Lambda::Function"), f => Assert.NotNull(f.Resource["Properties"]!["LoggingConfig"]!["LogGroup"]));
+        Assert.All(Statements("size-tracking").Where(s => Actions(s).Any(a => a.StartsWith("logs:", StringComparison.Ordinal))),
+            s => Assert.Contains("SizeTrackingLogs", s["Resource"]!.ToJsonString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Outputs_name_what_a_user_types_next()
+    {
+        Lambda.HasOutput("PlotApiUrl", Match.AnyValue());
+        Lambda.HasOutput("DriverFunctionName", Match.AnyValue());
+    }
+}

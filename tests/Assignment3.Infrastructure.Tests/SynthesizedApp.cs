@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using Amazon.CDK.Assertions;
+using Assignment3.Infrastructure;
+
+// jsii is not thread-safe: one test at a time in this assembly.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace Assignment3.Infrastructure.Tests;
+
+/// <summary>The app synthesized once, without bundling (the bundling test does that on its own).</summary>
+public static class SynthesizedApp
+{
+    private static readonly Lazy<(Template Storage, Template Lambda)> Templates = new(() =>
+    {
+        var app = new App(new AppProps
+        {
+            Outdir = Path.Combine(Path.GetTempPath(), $"assignment3-cdk-{Guid.NewGuid():N}"),
+            // No stack is bundled: assertions read the templates only.
+            Context = new Dictionary<string, object> { ["aws:cdk:bundling-stacks"] = Array.Empty<string>() },
+        });
+        var (storage, lambda) = AssignmentApp.Build(app, RepositoryRoot.Find(AppContext.BaseDirectory));
+        return (Template.FromStack(storage), Template.FromStack(lambda));
+    });
+
+    public static Template Storage => Templates.Value.Storage;
+
+    public static Template Lambda => Templates.Value.Lambda;
+
+    /// <summary>The template as JSON, for facts that Match cannot state in one call.</summary>
+    public static JsonObject Json(Template template) =>
+        JsonNode.Parse(JsonSerializer.Serialize(template.ToJSON()))!.AsObject();
+
+    /// <summary>The resources of one type, by logical id.</summary>
+    public static IEnumerable<(string Id, JsonObject Resource)> Resources(Template template, string type) =>
+        Json(template)["Resources"]!.AsObject()
+            .Where(r => (string?)r.Value!["Type"] == type)
+            .Select(r => (r.Key, r.Value!.AsObject()));
+
+    public static Dictionary<string, object> Props(params (string Key, object Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
+}
