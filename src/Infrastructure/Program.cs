@@ -5,9 +5,9 @@ using Assignment3.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 // jsii's Node child process inherits this: it hides the Node 20 end-of-life banner on every synth.
-if (Environment.GetEnvironmentVariable("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") is null)
+if (System.Environment.GetEnvironmentVariable("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") is null)
 {
-    Environment.SetEnvironmentVariable("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20");
+    System.Environment.SetEnvironmentVariable("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20");
 }
 
 // jsii logs a harmless ReflectionTypeLoadException about Constructs.IMixin below Error level: show errors only.

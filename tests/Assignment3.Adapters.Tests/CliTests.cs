@@ -136,6 +136,30 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task No_arguments_prints_the_usage_on_stderr_and_exits_2()
+    {
+        var (exitCode, output, error) = await Run();
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.StartsWith("Usage: assignment3", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failure_of_the_machine_is_one_line_and_exit_1()
+    {
+        using var folder = new TempDirectory();
+        var notAFolder = folder["state-is-a-file"];
+        await File.WriteAllTextAsync(notAFolder, "");
+
+        var (exitCode, _, error) = await Run("--state", notAFolder, "demo");
+
+        Assert.Equal(1, exitCode);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_lists_every_command()
     {
         var (exitCode, output, _) = await Run("--help");

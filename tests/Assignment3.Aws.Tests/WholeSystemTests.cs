@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using Amazon.S3.Model;
 using Assignment3.Adapters.Aws;
 using Assignment3.Domain.UseCases;
@@ -33,47 +32,14 @@ public sealed class WholeSystemTests(EmulatorFixture emulators)
         using var driver = new DriverFunction(FunctionHarness.Settings(table, dataBucket, plotBucket, api.Url.ToString()), driverLog,
             new DemoSettings(TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(20)));
 
-        // The EventBridge rule: S3 object events of the data bucket, delivered one at a time to size-tracking.
-        var deliveries = Channel.CreateUnbounded<string>();
-        void Route(string line)
-        {
-            var e = JsonDocument.Parse(line).RootElement;
-            if (e.TryGetProperty("source", out var source) && source.GetString() == "aws.s3"
-                && e.GetProperty("detail").GetProperty("bucket").GetProperty("name").GetString() == dataBucket)
-            {
-                deliveries.Writer.TryWrite(line);
-            }
-        }
-
-        var trackingErrors = new List<Exception>();
-        var delivery = Task.Run(async () =>
-        {
-            await foreach (var e in deliveries.Reader.ReadAllAsync())
-            {
-                try
-                {
-                    await FunctionHarness.InvokeAsync(tracking.Handle, e);
-                }
-                catch (Exception ex)
-                {
-                    trackingErrors.Add(ex);
-                }
-            }
-        });
-        emulators.S3EventReceived += Route;
+        var rule = new EventBridgeRuleEmulation(emulators, dataBucket, tracking.Handle);
         string output;
-        try
+        await using (rule)
         {
             output = await FunctionHarness.InvokeAsync(driver.Handle, "{}");
         }
-        finally
-        {
-            emulators.S3EventReceived -= Route;
-            deliveries.Writer.Complete();
-            await delivery;
-        }
 
-        Assert.Empty(trackingErrors);
+        Assert.Empty(rule.Errors);
         var result = JsonDocument.Parse(output).RootElement;
         Assert.Equal("0 → 18 → 27 → 0 → 2", result.GetProperty("sequence").GetString());
         var chart = result.GetProperty("chart");

@@ -5,7 +5,6 @@ using Amazon.Runtime.Endpoints;
 using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Auth;
 using Assignment3.Adapters.Lambda.Contracts;
-using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
 
@@ -34,11 +33,8 @@ public sealed class SignedHttpPlotApi(HttpClient http, Uri apiUrl, AWSCredential
         switch (response.StatusCode)
         {
             case HttpStatusCode.OK:
-                var chart = JsonSerializer.Deserialize(text, LambdaJsonContext.Default.PlotResponseBody)
-                    ?? throw new InvalidOperationException("the plotting API answered 200 with an empty body");
-                var largest = new SizeRecord(chart.Bucket, chart.To, chart.MaxSize, 0);
-                return new SizeChartResult.Rendered(chart.Bucket, new BlobLocation(chart.PlotBucket, chart.PlotKey),
-                    chart.Points, largest, chart.From, chart.To);
+                return (JsonSerializer.Deserialize(text, LambdaJsonContext.Default.PlotResponseBody)
+                    ?? throw new InvalidOperationException("the plotting API answered 200 with an empty body")).ToResult();
             case HttpStatusCode.NotFound:
                 return new SizeChartResult.NoHistory(bucketName);
             default:

@@ -35,39 +35,51 @@ public static class CommandLine
         var arguments = new List<string>(args);
         try
         {
-            if (arguments.Count == 0 || arguments.Any(a => a is "-h" or "--help" or "help"))
+            if (arguments.Count == 0)
+            {
+                await error.WriteLineAsync(Usage);
+                return 2;
+            }
+
+            if (arguments[0] == "help" || arguments.Any(a => a is "-h" or "--help"))
             {
                 await output.WriteLineAsync(Usage);
-                return arguments.Count == 0 ? 2 : 0;
+                return 0;
             }
 
             var state = TakeOption(arguments, "--state") ?? LocalSystem.DefaultStateDirectory;
             var functions = TakeOption(arguments, "--functions") ?? FunctionInvoker.DefaultFunctionsDirectory;
             var command = arguments[0];
             var rest = arguments[1..];
-            return command switch
+            switch (command)
             {
-                "demo" => await DemoAsync(Expect(rest, 0, "demo"), state, output, cancellationToken),
-                "history" => await HistoryAsync(Expect(rest, 1, "history <bucket>")[0], state, output, cancellationToken),
-                "plot" => await PlotAsync(rest, state, output, error, cancellationToken),
-                "invoke" => await FunctionInvoker.RunAsync(Expect(rest, 2, "invoke <function> <event.json>"), functions, output, error),
-                _ => throw new UsageException($"unknown command '{command}'"),
-            };
+                case "demo":
+                    Expect(rest, 0, "demo");
+                    return await DemoAsync(state, output, cancellationToken);
+                case "history":
+                    return await HistoryAsync(Expect(rest, 1, "history <bucket>")[0], state, output, cancellationToken);
+                case "plot":
+                    return await PlotAsync(rest, state, output, error, cancellationToken);
+                case "invoke":
+                    return await FunctionInvoker.RunAsync(Expect(rest, 2, "invoke <function> <event.json>"), functions, output, error);
+                default:
+                    throw new UsageException($"unknown command '{command}'");
+            }
         }
         catch (UsageException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}. Run with --help for usage.");
             return 2;
         }
-        catch (Exception ex) when (ex is RequestValidationException or DemoStepTimeoutException or MissingSettingException
-            or InvalidEventException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // One line for the person at the terminal; the pipeline has logged the details to log.jsonl.
             await error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
     }
 
-    private static async Task<int> DemoAsync(IReadOnlyList<string> _, string state, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> DemoAsync(string state, TextWriter output, CancellationToken cancellationToken)
     {
         DemoReport report;
         IReadOnlyList<SizeRecord> history;

@@ -39,7 +39,9 @@ public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLe
                 switch (value)
                 {
                     case null: json.WriteNull(name); break;
-                    case int or long or double or float or decimal: json.WriteNumber(name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                    case int or long or short or byte: json.WriteNumber(name, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                    case double or float: json.WriteNumber(name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                    case decimal d: json.WriteNumber(name, d); break;
                     case bool b: json.WriteBoolean(name, b); break;
                     default: json.WriteString(name, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)); break;
                 }

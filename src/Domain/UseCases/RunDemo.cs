@@ -18,7 +18,7 @@ public sealed record RunDemo(string DataBucketName) : IRequest<DemoReport>;
 public sealed record DemoSettings(TimeSpan PollInterval, TimeSpan StepTimeout)
 {
     /// <summary>Fits both the local run (milliseconds) and EventBridge plus Lambda (a second or two).</summary>
-    public static DemoSettings Default { get; } = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(60));
+    public static DemoSettings Default { get; } = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
 }
 
 /// <summary>One change of the demo and the record that showed it.</summary>

@@ -46,9 +46,7 @@ public sealed class DriverFunction : IDisposable
             var report = await _host.SendAsync(new RunDemo(_settings.DataBucketName));
             var (chart, chartError) = report.Chart switch
             {
-                SizeChartResult.Rendered rendered => (new PlotResponseBody(rendered.BucketName, rendered.Location.ToString(),
-                    rendered.Location.BucketName, rendered.Location.Key, rendered.PointsDrawn, rendered.Largest.TotalSize,
-                    rendered.From, rendered.To), (string?)null),
+                SizeChartResult.Rendered rendered => (PlotResponseBody.Describe(rendered), (string?)null),
                 SizeChartResult.NoHistory missing => (null, missing.Message),
                 var other => throw new InvalidOperationException($"unexpected chart result {other}"),
             };

@@ -49,9 +49,7 @@ public sealed class PlottingFunction : IDisposable
             var request = await ParseAsync(input);
             response = await _host.SendAsync(request) switch
             {
-                SizeChartResult.Rendered chart => Json(HttpStatusCode.OK, new PlotResponseBody(
-                    chart.BucketName, chart.Location.ToString(), chart.Location.BucketName, chart.Location.Key,
-                    chart.PointsDrawn, chart.Largest.TotalSize, chart.From, chart.To), LambdaJsonContext.Default.PlotResponseBody),
+                SizeChartResult.Rendered chart => Json(HttpStatusCode.OK, PlotResponseBody.Describe(chart), LambdaJsonContext.Default.PlotResponseBody),
                 SizeChartResult.NoHistory missing => Error(HttpStatusCode.NotFound, missing.Message),
                 var other => throw new InvalidOperationException($"unexpected chart result {other}"),
             };

@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization;
+using Assignment3.Domain;
+using Assignment3.Domain.Ports;
+using Assignment3.Domain.UseCases;
 
 namespace Assignment3.Adapters.Lambda.Contracts;
 
@@ -32,7 +35,7 @@ public sealed class PlotRequestBody
     [JsonPropertyName("window")] public System.Text.Json.JsonElement? Window { get; set; }
 }
 
-/// <summary>The body of a successful plot response.</summary>
+/// <summary>The body of a successful plot response; the plotting function and the driver both answer with it.</summary>
 public sealed record PlotResponseBody(
     [property: JsonPropertyName("bucket")] string Bucket,
     [property: JsonPropertyName("plot")] string Plot,
@@ -40,8 +43,24 @@ public sealed record PlotResponseBody(
     [property: JsonPropertyName("plot_key")] string PlotKey,
     [property: JsonPropertyName("points")] int Points,
     [property: JsonPropertyName("max_size")] long MaxSize,
+    [property: JsonPropertyName("max_time")] DateTimeOffset MaxTime,
+    [property: JsonPropertyName("max_object_cnt")] int MaxObjectCount,
     [property: JsonPropertyName("from")] DateTimeOffset From,
-    [property: JsonPropertyName("to")] DateTimeOffset To);
+    [property: JsonPropertyName("to")] DateTimeOffset To)
+{
+    /// <summary>The body that describes a drawn chart.</summary>
+    public static PlotResponseBody Describe(SizeChartResult.Rendered chart)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        return new PlotResponseBody(chart.BucketName, chart.Location.ToString(), chart.Location.BucketName, chart.Location.Key,
+            chart.PointsDrawn, chart.Largest.TotalSize, chart.Largest.Time, chart.Largest.ObjectCount, chart.From, chart.To);
+    }
+
+    /// <summary>The chart this body describes.</summary>
+    public SizeChartResult.Rendered ToResult() => new(Bucket,
+        new BlobLocation(PlotBucket, PlotKey), Points,
+        new SizeRecord(Bucket, MaxTime, MaxSize, MaxObjectCount), From, To);
+}
 
 /// <summary>The body of every error response: what was wrong, never a stack trace.</summary>
 public sealed record ErrorBody([property: JsonPropertyName("error")] string Error);
