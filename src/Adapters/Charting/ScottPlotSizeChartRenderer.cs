@@ -67,11 +67,12 @@ public sealed class ScottPlotSizeChartRenderer : ISizeChartRenderer
         plot.YLabel("Total size");
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
-            LabelFormatter = FormatBytes,
+            // Sizes are never negative; the margin below zero gets no labels.
+            LabelFormatter = bytes => bytes < 0 ? "" : FormatBytes(bytes),
             IntegerTicksOnly = true,
         };
 
-        // Start at zero and leave room above the max line and the legend.
+        // Leave room above the max line and the legend, and a sliver below zero so that empty-bucket markers show whole.
         var top = Math.Max(Math.Max(largest, sizes.Max()), 1) * 1.25;
         plot.Axes.AutoScaleX();
         if (times.Length == 1 || times[0] == times[^1])
@@ -80,7 +81,7 @@ public sealed class ScottPlotSizeChartRenderer : ISizeChartRenderer
             plot.Axes.SetLimitsX(centre - (5 / 86400.0), centre + (5 / 86400.0));
         }
 
-        plot.Axes.SetLimitsY(0, top);
+        plot.Axes.SetLimitsY(-top * 0.03, top);
         plot.ShowLegend(Alignment.UpperLeft);
 
         return plot.GetImageBytes(chart.Width, chart.Height, ImageFormat.Png);
