@@ -90,4 +90,15 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
 
         Assert.Contains("TABLE_NAME", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_driver_without_a_plot_api_url_fails_naming_the_variable()
+    {
+        using var driver = new Functions.Driver.DriverFunction(
+            FunctionHarness.Settings("some-table", "some-bucket"), new StringWriter(), Domain.UseCases.DemoSettings.Default);
+
+        var error = await Assert.ThrowsAsync<MissingSettingException>(() => FunctionHarness.InvokeAsync(driver.Handle, "{}"));
+
+        Assert.Contains("PLOT_API_URL", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -119,6 +119,21 @@ public abstract class HistoryRepositoryContract
     }
 
     [Fact]
+    public async Task Concurrent_deliveries_of_one_event_store_one_record_and_agree_on_it()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("racing");
+        var key = Guid.NewGuid().ToString();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            Task.Run(() => repository.AppendAsync(At(bucket, i, 18), key, default))));
+
+        var stored = Assert.Single(await repository.GetRangeAsync(bucket, T0.AddDays(-1), T0.AddDays(1), default));
+        Assert.Single(results, r => r.Outcome == AppendOutcome.Appended);
+        Assert.All(results, r => Assert.Equal(stored, r.Record));
+    }
+
+    [Fact]
     public async Task Buckets_do_not_see_each_other()
     {
         var repository = await CreateRepositoryAsync();
