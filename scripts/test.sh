@@ -2,7 +2,7 @@
 # Builds and runs every test of the solution, then prints one closing line: "N passed, N failed".
 # Installs the pinned npm tools first (local DynamoDB/S3 emulators, CDK CLI) when they are missing.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 if [[ -f package-lock.json && ! -d node_modules ]]; then
@@ -10,7 +10,8 @@ if [[ -f package-lock.json && ! -d node_modules ]]; then
 fi
 
 # A private temp folder for the whole run: jsii leaves ~60 MB per process there, and tests make their own folders.
-export TMPDIR=$(mktemp -d)
+TMPDIR=$(mktemp -d)
+export TMPDIR
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 results=$TMPDIR/results
 trap 'rm -rf "$TMPDIR"' EXIT

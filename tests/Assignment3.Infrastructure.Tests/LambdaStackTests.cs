@@ -142,6 +142,26 @@ public sealed class LambdaStackTests
         Assert.EndsWith("/POST/plot\"]]}", invoke["Resource"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Each action of each role, and the logical resource it is granted on (by the name the ARN comes from).</summary>
+    [Theory]
+    [InlineData("size-tracking", "s3:ListBucket", "DataBucket")]
+    [InlineData("size-tracking", "dynamodb:PutItem", "SizeHistoryTable")]
+    [InlineData("size-tracking", "sqs:SendMessage", "SizeTrackingFailedEvents")]
+    [InlineData("plotting", "dynamodb:Query", "SizeHistoryTable")]
+    [InlineData("plotting", "s3:PutObject", "PlotBucket")]
+    [InlineData("driver", "s3:ListBucket", "DataBucket")]
+    [InlineData("driver", "s3:PutObject", "DataBucket")]
+    [InlineData("driver", "s3:DeleteObject", "DataBucket")]
+    [InlineData("driver", "dynamodb:Query", "SizeHistoryTable")]
+    [InlineData("driver", "execute-api:Invoke", "PlotApi")]
+    public void Each_action_is_granted_on_its_one_resource(string function, string action, string resource)
+    {
+        var statement = Statements(function).Single(s => Actions(s).Contains(action));
+
+        var resources = statement["Resource"] is JsonArray many ? many.Select(r => r!.ToJsonString()).ToList() : [statement["Resource"]!.ToJsonString()];
+        Assert.All(resources, r => Assert.Contains(resource, r, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void No_statement_grants_every_resource()
     {
