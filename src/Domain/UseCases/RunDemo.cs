@@ -79,9 +79,10 @@ public sealed class RunDemoHandler(
 
         async Task Step(string description, int objects, long bytes, Func<Task> change)
         {
-            var changedAt = SizeRecord.ToMilliseconds(clock.GetUtcNow());
+            // "Newer than the latest record before the change" needs no agreement between this clock and the tracker's.
+            var before = await history.GetLatestAsync(bucket, cancellationToken);
             await change();
-            var step = new DemoStep(description, await WaitForState(bucket, objects, bytes, changedAt, description, cancellationToken));
+            var step = new DemoStep(description, await WaitForState(bucket, objects, bytes, before, description, cancellationToken));
             steps.Add(step);
             await mediator.Publish(new DemoStepObserved(step, steps.Count, StepCount), cancellationToken);
         }
@@ -123,7 +124,7 @@ public sealed class RunDemoHandler(
         }
     }
 
-    private async Task<SizeRecord> WaitForState(string bucket, int objects, long bytes, DateTimeOffset changedAt,
+    private async Task<SizeRecord> WaitForState(string bucket, int objects, long bytes, SizeRecord? before,
         string description, CancellationToken cancellationToken)
     {
         var started = clock.GetTimestamp();
@@ -131,7 +132,8 @@ public sealed class RunDemoHandler(
         while (true)
         {
             latest = await history.GetLatestAsync(bucket, cancellationToken);
-            if (latest is not null && latest.Time >= changedAt && latest.ObjectCount == objects && latest.TotalSize == bytes)
+            if (latest is not null && (before is null || latest.Time > before.Time)
+                && latest.ObjectCount == objects && latest.TotalSize == bytes)
             {
                 return latest;
             }
