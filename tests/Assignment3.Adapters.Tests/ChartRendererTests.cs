@@ -90,7 +90,7 @@ public sealed class ChartRendererTests
             ArgumentList =
             {
                 "--mount", "--propagation", "private", "sh", "-c",
-                "mount -t tmpfs none /usr/share/fonts && ls -A /usr/share/fonts | wc -l && exec dotnet \"$0\" \"$@\"",
+                "mkdir -p /usr/share/fonts && mount -t tmpfs none /usr/share/fonts && ls -A /usr/share/fonts | wc -l && exec dotnet \"$0\" \"$@\"",
                 cli, "--state", state.Path, "plot", "fonts-check", "--window", "6s",
             },
             RedirectStandardOutput = true,
