@@ -57,5 +57,23 @@ public sealed class FolderBlobStoreContract : BlobStoreContract, IDisposable
         Assert.Empty(Directory.EnumerateFiles(_folder.Path, "*", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task Any_valid_key_is_listed_after_it_is_put_even_one_that_looks_like_a_temporary_file()
+    {
+        var store = new FolderBlobStore(_folder.Path);
+
+        await store.PutAsync("bucket", ".tmp-report.txt", new byte[3], "text/plain", default);
+
+        Assert.Equal([new BlobInfo(".tmp-report.txt", 3)], await store.ListAllAsync("bucket").ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_bucket_name_that_could_clash_with_the_staging_folder_is_refused()
+    {
+        var store = new FolderBlobStore(_folder.Path);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.PutAsync(".staging", "a.txt", new byte[1], "text/plain", default));
+    }
+
     public void Dispose() => _folder.Dispose();
 }

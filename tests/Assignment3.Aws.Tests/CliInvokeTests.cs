@@ -103,6 +103,16 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_event_file_is_a_usage_error_and_nothing_is_called()
+    {
+        var (exitCode, output, error) = await Invoke("size-tracking", Sample("no-such-event.json"));
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("no-such-event.json' not found", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_function_is_a_usage_error()
     {
         var (exitCode, _, error) = await Invoke("resize", Sample("object-created.json"));

@@ -51,8 +51,6 @@ public sealed class DomainHarness : IDisposable
 
     public CollectingLoggerProvider Logs { get; } = new();
 
-    public IServiceProvider Services => _provider;
-
     public IMediator Mediator => _provider.GetRequiredService<IMediator>();
 
     public Task<TResponse> Send<TResponse>(IRequest<TResponse> request) => Mediator.Send(request);

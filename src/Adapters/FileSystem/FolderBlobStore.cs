@@ -38,7 +38,6 @@ public sealed class FolderBlobStore(string root, int pageSize = 1000) : IBlobSto
 
         // The token is the last key of the previous page, so a listing stays correct while files change.
         var page = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(path => !Path.GetFileName(path).StartsWith(TempPrefix, StringComparison.Ordinal))
             .Select(path => (Key: Path.GetRelativePath(folder, path).Replace(Path.DirectorySeparatorChar, '/'), Path: path))
             .Where(file => continuationToken is null || string.CompareOrdinal(file.Key, continuationToken) > 0)
             .OrderBy(file => file.Key, StringComparer.Ordinal)
@@ -60,8 +59,9 @@ public sealed class FolderBlobStore(string root, int pageSize = 1000) : IBlobSto
     {
         var path = PathOf(bucketName, key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // Write aside, then rename: a reader never sees half an object.
-        var temp = Path.Combine(Path.GetDirectoryName(path)!, $"{TempPrefix}{Guid.NewGuid():N}");
+        // Write aside (outside every bucket, so no listing sees it), then rename: a reader never sees half an object.
+        var staging = Directory.CreateDirectory(Path.Combine(Root, StagingFolder)).FullName;
+        var temp = Path.Combine(staging, Guid.NewGuid().ToString("N"));
         await File.WriteAllBytesAsync(temp, content, cancellationToken);
         File.Move(temp, path, overwrite: true);
     }
@@ -78,12 +78,13 @@ public sealed class FolderBlobStore(string root, int pageSize = 1000) : IBlobSto
         return Task.CompletedTask;
     }
 
-    private const string TempPrefix = ".tmp-";
+    // Next to the buckets; no bucket can be named so, since bucket folders never start with '.'.
+    private const string StagingFolder = ".staging";
 
     private string BucketFolder(string bucketName)
     {
         if (string.IsNullOrEmpty(bucketName) || bucketName.Contains('/', StringComparison.Ordinal)
-            || bucketName.Contains('\\', StringComparison.Ordinal) || bucketName is "." or "..")
+            || bucketName.Contains('\\', StringComparison.Ordinal) || bucketName.StartsWith('.'))
         {
             throw new ArgumentException($"bucket name '{bucketName}' cannot be a folder name", nameof(bucketName));
         }

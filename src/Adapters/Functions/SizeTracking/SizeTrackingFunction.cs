@@ -1,6 +1,6 @@
-using System.Text.Json.Serialization;
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Lambda;
+using Assignment3.Adapters.Lambda.Contracts;
 using Assignment3.Domain.UseCases;
 using Microsoft.Extensions.Logging;
 
@@ -46,7 +46,7 @@ public sealed class SizeTrackingFunction : IDisposable
             var record = recorded.Record;
             return FunctionHost.Respond(
                 new TrackingResponse(record.BucketName, record.TimeMilliseconds, record.TotalSize, record.ObjectCount, recorded.WasDuplicate),
-                TrackingJsonContext.Default.TrackingResponse);
+                LambdaJsonContext.Default.TrackingResponse);
         }
         catch (Exception ex)
         {
@@ -57,14 +57,3 @@ public sealed class SizeTrackingFunction : IDisposable
     /// <inheritdoc />
     public void Dispose() => _host.Dispose();
 }
-
-/// <summary>What the function returns: the record that stands for the event.</summary>
-public sealed record TrackingResponse(
-    [property: JsonPropertyName("bucket_name")] string BucketName,
-    [property: JsonPropertyName("time")] long Time,
-    [property: JsonPropertyName("total_size")] long TotalSize,
-    [property: JsonPropertyName("object_cnt")] int ObjectCount,
-    [property: JsonPropertyName("duplicate")] bool Duplicate);
-
-[JsonSerializable(typeof(TrackingResponse))]
-internal sealed partial class TrackingJsonContext : JsonSerializerContext;

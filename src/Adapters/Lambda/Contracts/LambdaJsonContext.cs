@@ -8,6 +8,7 @@ namespace Assignment3.Adapters.Lambda.Contracts;
     AllowTrailingCommas = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
 [JsonSerializable(typeof(S3ObjectEvent))]
+[JsonSerializable(typeof(TrackingResponse))]
 [JsonSerializable(typeof(ApiGatewayProxyRequest))]
 [JsonSerializable(typeof(ApiGatewayProxyResponse))]
 [JsonSerializable(typeof(PlotRequestBody))]

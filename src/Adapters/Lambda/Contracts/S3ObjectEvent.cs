@@ -72,3 +72,11 @@ public sealed class S3EventObject
 
     [JsonPropertyName("sequencer")] public string? Sequencer { get; set; }
 }
+
+/// <summary>What the size-tracking function returns: the record that stands for the event.</summary>
+public sealed record TrackingResponse(
+    [property: JsonPropertyName("bucket_name")] string BucketName,
+    [property: JsonPropertyName("time")] long Time,
+    [property: JsonPropertyName("total_size")] long TotalSize,
+    [property: JsonPropertyName("object_cnt")] int ObjectCount,
+    [property: JsonPropertyName("duplicate")] bool Duplicate);
