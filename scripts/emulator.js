@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Starts one local AWS emulator on a free 127.0.0.1 port and prints {"service", "endpoint"} as one JSON line.
 // It stops when its standard input closes, so it never outlives the test process that started it.
-//   node scripts/emulator.js dynamodb
+//   node scripts/emulator.js dynamodb          (AWS's DynamoDB Local: scripts/install-dynamodb-local.sh installs it; needs Java 17)
 //   node --openssl-legacy-provider scripts/emulator.js s3 <directory> [--events]
 'use strict';
 
@@ -71,12 +71,36 @@ function reportMultiObjectDeletes() {
   };
 }
 
+// AWS's DynamoDB Local, in memory, through a small launcher that binds it to 127.0.0.1 (its own command line binds
+// every interface) and reports the free port it got.
+function startDynamoDbLocal() {
+  const path = require('path');
+  const home = path.join(__dirname, '..', 'node_modules', '.dynamodb-local');
+  if (!require('fs').existsSync(path.join(home, 'DynamoDBLocal.jar'))) {
+    throw new Error(`${home}/DynamoDBLocal.jar is missing: run scripts/install-dynamodb-local.sh`);
+  }
+  const launcher = path.join(__dirname, 'dynamodb-local', 'LoopbackDynamoDbLocal.java');
+  const child = require('child_process').spawn('java', [
+    '-Djava.library.path=./DynamoDBLocal_lib', '-cp', 'DynamoDBLocal.jar:DynamoDBLocal_lib/*', launcher, '0',
+  ], { cwd: home, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const lines = require('readline').createInterface({ input: child.stdout });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with code ${code} before it listened`)));
+    lines.on('line', (line) => {
+      if (!line.startsWith('{"port"')) return; // its start-up banner
+      announce(JSON.parse(line).port);
+      resolve(() => new Promise((stopped) => {
+        child.once('exit', stopped);
+        child.kill('SIGTERM');
+      }));
+    });
+  });
+}
+
 async function start() {
   if (service === 'dynamodb') {
-    const dynalite = require('dynalite')({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise((resolve, reject) => dynalite.listen(0, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
-    announce(dynalite.address().port);
-    return () => dynalite.close();
+    return startDynamoDbLocal();
   }
   if (service === 's3') {
     const directory = process.argv[3];

@@ -8,9 +8,10 @@ using Assignment3.Domain.Tests;
 namespace Assignment3.Aws.Tests;
 
 /// <summary>
-/// Starts dynalite (DynamoDB) and s3rver (S3) once for the collection, each on a free 127.0.0.1 port, points the AWS
-/// SDK at them through the standard AWS_ENDPOINT_URL_* settings, and stops them afterwards. s3rver reports every
-/// object change as the EventBridge document S3 would send; <see cref="S3EventReceived"/> delivers them.
+/// Starts AWS's DynamoDB Local and s3rver (S3) once for the collection, each on a free 127.0.0.1 port, points the AWS
+/// SDK at them through the standard AWS_ENDPOINT_URL_* settings, and stops them afterwards. The credentials are
+/// temporary ones (key, secret and session token), as Lambda's always are. s3rver reports every object change as the
+/// EventBridge document S3 would send; <see cref="S3EventReceived"/> delivers them.
 /// </summary>
 public sealed class EmulatorFixture : IAsyncLifetime
 {
@@ -22,15 +23,35 @@ public sealed class EmulatorFixture : IAsyncLifetime
     /// <summary>Each EventBridge document the S3 emulator emits (called on the reader thread).</summary>
     public event Action<string>? S3EventReceived;
 
+    /// <summary>The access key id of the session credentials every client uses (s3rver accepts only this one).</summary>
+    public const string AccessKeyId = "S3RVER";
+
+    /// <summary>The secret key of the session credentials.</summary>
+    public const string SecretAccessKey = "S3RVER";
+
+    /// <summary>The session token: with it, the credentials are temporary ones, like a Lambda function's.</summary>
+    public const string SessionToken = "FwoGZXIvYXdzEAssignment3LocalSessionToken";
+
+    /// <summary>The region every client and signature uses.</summary>
+    public const string Region = "us-east-1";
+
     public IAmazonDynamoDB DynamoDb { get; private set; } = null!;
 
     public IAmazonS3 S3 { get; private set; } = null!;
 
+    /// <summary>Where DynamoDB Local listens.</summary>
+    public Uri DynamoDbEndpoint { get; private set; } = null!;
+
+    /// <summary>Where s3rver listens.</summary>
+    public Uri S3Endpoint { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         var (dynamoDb, dynamoDbEndpoint) = await StartAsync([Script, "dynamodb"]);
+        DynamoDbEndpoint = new Uri(dynamoDbEndpoint);
         var (s3, s3Endpoint) = await StartAsync(["--openssl-legacy-provider", Script, "s3", _s3Directory, "--events"]);
         (_dynamoDb, _s3) = (dynamoDb, s3);
+        S3Endpoint = new Uri(s3Endpoint);
         _eventPump = Task.Run(async () =>
         {
             // Always drain the emulator's output, or it blocks once the pipe is full.
@@ -44,9 +65,10 @@ public sealed class EmulatorFixture : IAsyncLifetime
         {
             ["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoDbEndpoint,
             ["AWS_ENDPOINT_URL_S3"] = s3Endpoint,
-            ["AWS_ACCESS_KEY_ID"] = "S3RVER",
-            ["AWS_SECRET_ACCESS_KEY"] = "S3RVER",
-            ["AWS_REGION"] = "us-east-1",
+            ["AWS_ACCESS_KEY_ID"] = AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = SecretAccessKey,
+            ["AWS_SESSION_TOKEN"] = SessionToken,
+            ["AWS_REGION"] = Region,
             // s3rver does not understand the SDK's default streaming checksums.
             ["AWS_REQUEST_CHECKSUM_CALCULATION"] = "when_required",
             ["AWS_RESPONSE_CHECKSUM_VALIDATION"] = "when_required",
