@@ -54,7 +54,9 @@ public static class FunctionHarness
         }
     }
 
-    /// <summary>The JSON lines a function logged.</summary>
+    /// <summary>The JSON lines a function logged, parsed strictly: a repeated key in a line fails the test.</summary>
     public static IReadOnlyList<JsonElement> LogLines(StringWriter log) =>
-        [.. log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)];
+        [.. log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line, StrictJson).RootElement)];
+
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 }

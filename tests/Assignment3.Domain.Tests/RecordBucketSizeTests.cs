@@ -1,6 +1,9 @@
 using System.Text;
 using Assignment3.Domain.Pipeline;
+using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Assignment3.Domain.Tests;
 
@@ -66,6 +69,31 @@ public sealed class RecordBucketSizeTests
         Assert.Single(harness.History.All);
     }
 
+    [Fact]
+    public async Task An_invocation_whose_listing_answered_late_never_becomes_the_latest_record()
+    {
+        var release = new TaskCompletionSource();
+        HoldingBlobStore? holding = null;
+        using var harness = new DomainHarness(trackChanges: false, configure: s => s.Replace(ServiceDescriptor.Singleton<IBlobStore>(_ => holding!)));
+        holding = new HoldingBlobStore(harness.Store, release.Task);
+        await harness.Store.PutAsync("data-bucket", "x", new byte[5], "text/plain", default);
+
+        // A lists {x}; its answer is held. Then x is deleted and B lists {} and writes. Then A's answer arrives.
+        var first = harness.Send(new RecordBucketSize("data-bucket", "event-a"));
+        await holding.FirstListingAnswered;
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        await harness.Store.DeleteAsync("data-bucket", ["x"], default);
+        var second = await harness.Send(new RecordBucketSize("data-bucket", "event-b"));
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        release.SetResult();
+        var late = await first;
+
+        Assert.Equal((1, 5L), (late.Record.ObjectCount, late.Record.TotalSize));
+        Assert.True(late.Record.Time < second.Record.Time, "the late listing began first, so its record sorts first");
+        var latest = await harness.History.GetLatestAsync("data-bucket", default);
+        Assert.Equal((0, 0L), (latest!.ObjectCount, latest.TotalSize));
+    }
+
     [Theory]
     [InlineData("", "is required")]
     [InlineData("ab", "3 to 63")]
@@ -93,4 +121,32 @@ public sealed class RecordBucketSizeTests
 
         Assert.Equal("EventId", Assert.Single(error.Errors).Field);
     }
+}
+
+/// <summary>Answers the first listing from the inner store at once but hands it over only when released, like a
+/// response that is slow on the wire; every other call passes straight through.</summary>
+public sealed class HoldingBlobStore(IBlobStore inner, Task release) : IBlobStore
+{
+    private readonly TaskCompletionSource _firstAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _listings;
+
+    public Task FirstListingAnswered => _firstAnswered.Task;
+
+    public async Task<BlobPage> ListAsync(string bucketName, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var page = await inner.ListAsync(bucketName, continuationToken, cancellationToken);
+        if (Interlocked.Increment(ref _listings) == 1)
+        {
+            _firstAnswered.SetResult();
+            await release.WaitAsync(cancellationToken);
+        }
+
+        return page;
+    }
+
+    public Task PutAsync(string bucketName, string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken) =>
+        inner.PutAsync(bucketName, key, content, contentType, cancellationToken);
+
+    public Task DeleteAsync(string bucketName, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        inner.DeleteAsync(bucketName, keys, cancellationToken);
 }

@@ -65,6 +65,24 @@ public sealed class RenderSizeChartTests
         history.Verify(h => h.GetLargestAsync("data-bucket", It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    [Theory]
+    [InlineData(5L, 99L, 99L)] // the newest record is the new maximum; the index still answers the old one (27)
+    [InlineData(30L, 2L, 30L)] // a record inside the window is the new maximum
+    public async Task With_a_lagging_index_the_max_line_is_never_below_a_drawn_point(long inWindow, long newest, long expectedMax)
+    {
+        LaggingIndexHistory? lagging = null;
+        using var harness = new DomainHarness(configure: s => s.Replace(ServiceDescriptor.Singleton<IHistoryRepository>(_ => lagging!)));
+        await Seed(harness, (-60_000, 27), (-3000, inWindow), (0, newest));
+        lagging = new LaggingIndexHistory(harness.History) { Answer = new SizeRecord("data-bucket", Latest.AddMinutes(-1), 27, 1) };
+
+        var result = Assert.IsType<SizeChartResult.Rendered>(await harness.Send(new RenderSizeChart("data-bucket")));
+
+        var chart = Assert.Single(harness.Renderer.Charts);
+        Assert.Equal(expectedMax, result.Largest.TotalSize);
+        Assert.Equal(expectedMax, chart.Largest.TotalSize);
+        Assert.All(chart.Points, point => Assert.True(point.TotalSize <= chart.Largest.TotalSize));
+    }
+
     [Fact]
     public async Task Stores_the_png_in_the_plot_bucket_with_its_content_type_and_says_where()
     {
@@ -105,4 +123,21 @@ public sealed class RenderSizeChartTests
 
         Assert.Equal("Window", Assert.Single(error.Errors).Field);
     }
+}
+
+/// <summary>A history whose by-size index lags behind, as DynamoDB's GSIs may: it answers a maximum set by the test.</summary>
+public sealed class LaggingIndexHistory(IHistoryRepository inner) : IHistoryRepository
+{
+    public SizeRecord? Answer { get; set; }
+
+    public Task<AppendResult> AppendAsync(SizeRecord record, string? idempotencyKey, CancellationToken cancellationToken) =>
+        inner.AppendAsync(record, idempotencyKey, cancellationToken);
+
+    public Task<SizeRecord?> GetLatestAsync(string bucketName, CancellationToken cancellationToken) =>
+        inner.GetLatestAsync(bucketName, cancellationToken);
+
+    public Task<IReadOnlyList<SizeRecord>> GetRangeAsync(string bucketName, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken) =>
+        inner.GetRangeAsync(bucketName, earliest, latest, cancellationToken);
+
+    public Task<SizeRecord?> GetLargestAsync(string bucketName, CancellationToken cancellationToken) => Task.FromResult(Answer);
 }

@@ -12,9 +12,22 @@ namespace Assignment3.Adapters.Aws;
 /// Every read is a Query; nothing ever scans.
 /// </summary>
 /// <remarks>
-/// Idempotency: after a record is written, a marker item keyed <c>event#&lt;id&gt;</c> / time 0 remembers which record
-/// the event produced, and expires through the table's TTL attribute <c>expires_at</c> after
-/// <see cref="MarkerLifetime"/>. Marker attributes are not named like the GSI's keys, so markers never enter the index.
+/// <para>
+/// Exactly one record per event: the record and an idempotency marker (keyed <c>event#&lt;id&gt;</c> / time 0,
+/// remembering which record the event produced) are written by one <c>TransactWriteItems</c>, both conditioned on not
+/// existing. A cancellation because the marker exists means "already recorded" (the marker comes back with the
+/// cancellation, so no read follows); because the record's millisecond is taken, "try the next millisecond".
+/// </para>
+/// <para>
+/// DynamoDB may commit a write and still answer 500 or lose the response; the SDK then retries. Every transaction
+/// carries a <c>ClientRequestToken</c>, the same on each retry of one call, and DynamoDB answers a repeat of a
+/// committed transaction (within ten minutes) with success instead of running it again, so a retried commit is
+/// neither a second record nor a loss. A first delivery costs one write request and no read.
+/// </para>
+/// <para>
+/// Markers expire through the table's TTL attribute <c>expires_at</c> after <see cref="MarkerLifetime"/>. Their
+/// attributes are not named like the GSI's keys, so markers never enter the index.
+/// </para>
 /// </remarks>
 public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tableName, string sizeIndexName) : IHistoryRepository
 {
@@ -36,32 +49,71 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
     /// <summary>How long an event id is remembered: longer than Lambda's and EventBridge's retries last (at most 24 h).</summary>
     public static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(2);
 
+    // Two deliveries of one event writing at the same moment: DynamoDB cancels one transaction with
+    // TransactionConflict; the next try then sees the winner's marker. Bounded, with a short pause.
+    private const int MaxConflictRetries = 5;
+
     private const string MarkerPrefix = "event#";
+    private const string ConditionalCheckFailed = "ConditionalCheckFailed";
+    private const string TransactionConflict = "TransactionConflict";
+    private const string NotExists = "attribute_not_exists(" + BucketAttribute + ")";
 
     /// <inheritdoc />
     public async Task<AppendResult> AppendAsync(SizeRecord record, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (idempotencyKey is not null && await GetMarkedRecordAsync(idempotencyKey, cancellationToken) is { } earlier)
+        var items = new List<TransactWriteItem> { new() { Put = new Put { TableName = tableName, Item = ToItem(record), ConditionExpression = NotExists } } };
+        if (idempotencyKey is not null)
         {
-            return new AppendResult(AppendOutcome.AlreadyRecorded, earlier);
+            items.Add(new TransactWriteItem
+            {
+                Put = new Put
+                {
+                    TableName = tableName,
+                    Item = ToMarker(idempotencyKey, record),
+                    ConditionExpression = NotExists,
+                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                },
+            });
         }
 
-        if (!await TryPutAsync(ToItem(record), cancellationToken))
+        for (var attempt = 0; ; attempt++)
         {
-            return new AppendResult(AppendOutcome.TimeTaken, record);
-        }
+            try
+            {
+                await client.TransactWriteItemsAsync(new TransactWriteItemsRequest
+                {
+                    TransactItems = items,
+                    // Set here rather than left to the SDK, so that the guarantee above does not rest on a default.
+                    ClientRequestToken = Guid.NewGuid().ToString("N"),
+                }, cancellationToken);
+                return new AppendResult(AppendOutcome.Appended, record);
+            }
+            catch (TransactionCanceledException ex)
+            {
+                var reasons = ex.CancellationReasons ?? [];
+                var markerReason = reasons.ElementAtOrDefault(1);
+                if (markerReason?.Code == ConditionalCheckFailed)
+                {
+                    return new AppendResult(AppendOutcome.AlreadyRecorded, FromMarker(idempotencyKey!, markerReason.Item));
+                }
 
-        if (idempotencyKey is null || await TryPutAsync(ToMarker(idempotencyKey, record), cancellationToken))
-        {
-            return new AppendResult(AppendOutcome.Appended, record);
-        }
+                if (reasons.ElementAtOrDefault(0)?.Code == ConditionalCheckFailed)
+                {
+                    return new AppendResult(AppendOutcome.TimeTaken, record);
+                }
 
-        // A concurrent delivery of the same event won the marker: take our record back and report theirs.
-        await client.DeleteItemAsync(tableName, Key(record.BucketName, record.TimeMilliseconds), cancellationToken);
-        var winner = await GetMarkedRecordAsync(idempotencyKey, cancellationToken)
-            ?? throw new InvalidOperationException($"idempotency marker for event {idempotencyKey} vanished while it was being written");
-        return new AppendResult(AppendOutcome.AlreadyRecorded, winner);
+                if (reasons.Any(r => r.Code == TransactionConflict) && attempt < MaxConflictRetries)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(20 * (attempt + 1)), cancellationToken);
+                    continue;
+                }
+
+                throw new InvalidOperationException(
+                    $"DynamoDB cancelled the write of {record.BucketName} at {record.TimeMilliseconds}: " +
+                    string.Join(", ", reasons.Select(r => r.Code ?? "None")), ex);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -179,41 +231,15 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
         throw new TimeoutException($"table {tableName} did not become active within a minute");
     }
 
-    private async Task<bool> TryPutAsync(Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.PutItemAsync(new PutItemRequest
-            {
-                TableName = tableName,
-                Item = item,
-                ConditionExpression = "attribute_not_exists(bucket_name)",
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
-    }
-
-    private async Task<SizeRecord?> GetMarkedRecordAsync(string idempotencyKey, CancellationToken cancellationToken)
-    {
-        var response = await client.GetItemAsync(new GetItemRequest
-        {
-            TableName = tableName,
-            Key = Key(MarkerPrefix + idempotencyKey, 0),
-            ConsistentRead = true,
-        }, cancellationToken);
-        var marker = response.Item;
-        return marker is { Count: > 0 }
+    private static SizeRecord FromMarker(string idempotencyKey, Dictionary<string, AttributeValue>? marker) =>
+        marker is { Count: > 0 }
             ? new SizeRecord(
                 marker["recorded_bucket"].S,
                 DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(marker["recorded_time"].N, CultureInfo.InvariantCulture)),
                 long.Parse(marker["recorded_size"].N, CultureInfo.InvariantCulture),
                 int.Parse(marker["recorded_cnt"].N, CultureInfo.InvariantCulture))
-            : null;
-    }
+            : throw new InvalidOperationException(
+                $"the idempotency marker of event {idempotencyKey} exists, but DynamoDB did not return it with the cancellation");
 
     private static Dictionary<string, AttributeValue> Key(string bucket, long time) => new()
     {

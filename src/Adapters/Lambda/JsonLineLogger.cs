@@ -4,12 +4,16 @@ using Microsoft.Extensions.Logging;
 namespace Assignment3.Adapters.Lambda;
 
 /// <summary>
-/// Writes each log entry as one JSON line (time, level, category, message, the template's named values, error),
-/// synchronously, so nothing is lost when Lambda freezes the process after a response. CloudWatch reads the
-/// fields as structured data.
+/// Writes each log entry as one JSON line (time, level, category, message, the template's named values, and an
+/// <c>exception</c> object with type, message and stack trace), synchronously, so nothing is lost when Lambda freezes
+/// the process after a response. CloudWatch reads the fields as structured data. Every key occurs once per line: a
+/// template value whose name is taken (by the fixed fields or an earlier value) is left out, as its text is already
+/// in the message.
 /// </summary>
 public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLevel = LogLevel.Information) : ILoggerProvider
 {
+    private static readonly string[] FixedKeys = ["time", "level", "category", "message", "exception"];
+
     private readonly Lock _gate = new();
 
     /// <inheritdoc />
@@ -28,6 +32,7 @@ public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLe
             json.WriteString("level", level.ToString());
             json.WriteString("category", category);
             json.WriteString("message", message);
+            var written = new HashSet<string>(FixedKeys, StringComparer.Ordinal);
             foreach (var (key, value) in values ?? [])
             {
                 if (key is "{OriginalFormat}" || string.IsNullOrEmpty(key))
@@ -36,6 +41,11 @@ public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLe
                 }
 
                 var name = char.ToLowerInvariant(key[0]) + key[1..];
+                if (!written.Add(name))
+                {
+                    continue;
+                }
+
                 switch (value)
                 {
                     case null: json.WriteNull(name); break;
@@ -49,10 +59,12 @@ public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLe
 
             if (exception is not null)
             {
-                json.WriteString("errorType", exception.GetType().Name);
-                json.WriteString("error", exception.Message);
                 // Stack traces go to the log, where operators look, and never into a response.
-                json.WriteString("stackTrace", exception.StackTrace);
+                json.WriteStartObject("exception");
+                json.WriteString("type", exception.GetType().Name);
+                json.WriteString("message", exception.Message);
+                json.WriteString("stackTrace", exception.ToString());
+                json.WriteEndObject();
             }
 
             json.WriteEndObject();

@@ -33,7 +33,13 @@ public sealed class RecordBucketSizeValidator : IRequestValidator<RecordBucketSi
     }
 }
 
-/// <summary>Lists every page of the bucket, sums it, and appends the record without ever overwriting another.</summary>
+/// <summary>
+/// Lists every page of the bucket, sums it, and appends the record without ever overwriting another. The record's
+/// time is the moment its listing began, not the moment it is written: invocations may overlap, and a listing that
+/// began earlier may finish later. Ordered by listing start, a stalled invocation's record lands before the records
+/// of listings that began after it, so the newest record always comes from the listing that began last, which began
+/// after the latest change (S3 lists are strongly consistent) and shows the bucket as it is.
+/// </summary>
 public sealed class RecordBucketSizeHandler(IBlobStore blobs, IHistoryRepository history, TimeProvider clock)
     : IRequestHandler<RecordBucketSize, RecordedSize>
 {
@@ -44,6 +50,7 @@ public sealed class RecordBucketSizeHandler(IBlobStore blobs, IHistoryRepository
     public async Task<RecordedSize> Handle(RecordBucketSize request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var listingStarted = SizeRecord.ToMilliseconds(clock.GetUtcNow());
         long totalSize = 0;
         var objectCount = 0;
         await foreach (var blob in blobs.ListAllAsync(request.BucketName, cancellationToken))
@@ -52,8 +59,7 @@ public sealed class RecordBucketSizeHandler(IBlobStore blobs, IHistoryRepository
             objectCount++;
         }
 
-        var record = new SizeRecord(
-            request.BucketName, SizeRecord.ToMilliseconds(clock.GetUtcNow()), totalSize, objectCount);
+        var record = new SizeRecord(request.BucketName, listingStarted, totalSize, objectCount);
         for (var attempt = 0; attempt < MaxTimeCollisions; attempt++)
         {
             var result = await history.AppendAsync(record, request.EventId, cancellationToken);

@@ -75,22 +75,29 @@ public sealed class RenderSizeChartHandler(
     public async Task<SizeChartResult> Handle(RenderSizeChart request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // The maximum does not depend on the latest record: ask the index while the latest is read.
+        var largestTask = history.GetLargestAsync(request.BucketName, cancellationToken);
         var latest = await history.GetLatestAsync(request.BucketName, cancellationToken);
         if (latest is null)
         {
+            await largestTask;
             return new SizeChartResult.NoHistory(request.BucketName);
         }
 
         var from = latest.Time - request.EffectiveWindow;
         var points = await history.GetRangeAsync(request.BucketName, from, latest.Time, cancellationToken);
-        // The latest record exists, so the index has an entry; fall back to it only if a store lags behind.
-        var largest = await history.GetLargestAsync(request.BucketName, cancellationToken) ?? latest;
+        var largest = Largest(await largestTask, latest, points);
 
         var png = renderer.RenderPng(new SizeChart(request.BucketName, points, largest, settings.Width, settings.Height));
         var location = new BlobLocation(settings.PlotBucketName, ChartKey(latest));
         await blobs.PutAsync(location.BucketName, location.Key, png, "image/png", cancellationToken);
         return new SizeChartResult.Rendered(request.BucketName, location, points.Count, largest, from, latest.Time);
     }
+
+    // The by-size index is eventually consistent: right after a new maximum is written it may still answer an older
+    // one. The records read consistently are known facts too, so the line is never drawn below a point.
+    private static SizeRecord Largest(SizeRecord? fromIndex, SizeRecord latest, IReadOnlyList<SizeRecord> points) =>
+        points.Append(latest).Append(fromIndex ?? latest).MaxBy(record => record.TotalSize)!;
 
     // Named after the bucket and its latest record: the same history gives the same key, and keys sort by time.
     private static string ChartKey(SizeRecord latest) =>

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Assignment3.Adapters.Lambda;
+using Microsoft.Extensions.Logging;
+
+namespace Assignment3.Adapters.Tests;
+
+public sealed class JsonLineLoggerTests
+{
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
+    private static JsonElement LogOne(Action<ILogger> log)
+    {
+        var output = new StringWriter();
+        using (var provider = new JsonLineLoggerProvider(output))
+        {
+            log(provider.CreateLogger("test"));
+        }
+
+        var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        return JsonDocument.Parse(line, Strict).RootElement;
+    }
+
+    [Fact]
+    public void A_failure_with_an_error_value_and_an_exception_has_every_key_once()
+    {
+        var failure = new InvalidOperationException("the table is gone");
+
+        var line = LogOne(logger => logger.LogError(failure, "{What}: {Error}", "size tracking failed", failure.Message));
+
+        Assert.Equal("size tracking failed: the table is gone", line.GetProperty("message").GetString());
+        Assert.Equal("the table is gone", line.GetProperty("error").GetString());
+        var exception = line.GetProperty("exception");
+        Assert.Equal("InvalidOperationException", exception.GetProperty("type").GetString());
+        Assert.Equal("the table is gone", exception.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public void Template_values_named_like_fixed_fields_or_each_other_do_not_repeat_a_key()
+    {
+        var line = LogOne(logger => logger.LogInformation("{Message} {Level} {Time} {Count} {Count}", "m", "l", "t", 1, 2));
+
+        Assert.Equal("m l t 1 2", line.GetProperty("message").GetString());
+        Assert.Equal("Information", line.GetProperty("level").GetString());
+        Assert.Equal(1, line.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public void Numbers_and_booleans_stay_typed()
+    {
+        var line = LogOne(logger => logger.LogInformation("{Objects} {Bytes} {Duplicate} {Ms}", 3, 27L, true, 1.5));
+
+        Assert.Equal(JsonValueKind.Number, line.GetProperty("objects").ValueKind);
+        Assert.Equal(27, line.GetProperty("bytes").GetInt64());
+        Assert.True(line.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(1.5, line.GetProperty("ms").GetDouble());
+    }
+}
