@@ -71,7 +71,9 @@ public sealed class LambdaStack : Stack
                 p.OnFailure = new SqsDestination(trackingFailures);
             });
         Allow(SizeTracking, ["s3:ListBucket"], props.DataBucket.BucketArn);
-        Allow(SizeTracking, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], history.TableArn);
+        // One TransactWriteItems of two Puts (record and idempotency marker): DynamoDB authorizes each Put as PutItem.
+        // A repeated event's marker comes back with the cancellation, so no read permission is needed.
+        Allow(SizeTracking, ["dynamodb:PutItem"], history.TableArn);
 
         // Plotting: rendering wants CPU, and 1 GB gives a full vCPU's worth; API Gateway waits at most 29 s.
         Plotting = DotnetFunction("Plotting", FunctionCatalog.Plotting, props.RepositoryRoot, environment,
@@ -195,7 +197,11 @@ public sealed class LambdaStack : Stack
             }),
             MemorySize = memoryMb,
             Timeout = timeout,
-            Environment = environment,
+            // The function stops itself shy of this timeout (FunctionSettings.InvocationDeadline) to fail with a clear error.
+            Environment = new Dictionary<string, string>(environment)
+            {
+                [FunctionSettings.FunctionTimeoutVariable] = timeout.ToSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
             Role = role,
             LogGroup = logs,
             LoggingFormat = LoggingFormat.TEXT,

@@ -3,6 +3,7 @@ using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Assignment3.Domain.Tests;
 
@@ -77,6 +78,57 @@ public sealed class RunDemoTests
         Assert.Contains("create assignment1.txt (18 B)", error.Message, StringComparison.Ordinal);
         Assert.Contains("did not show 1 object(s) / 18 B", error.Message, StringComparison.Ordinal);
         Assert.Contains("latest record: 0 object(s) / 0 B", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failed_chart_call_fails_the_demo_and_keeps_the_sizes_it_saw_and_the_reason()
+    {
+        var refused = new HttpRequestException("the plotting API answered 403 Forbidden");
+        using var harness = new DomainHarness(configure: s => s.Replace(ServiceDescriptor.Transient<IPlotApi>(_ => new FailingPlotApi(refused))));
+
+        var error = await Assert.ThrowsAsync<DemoChartMissingException>(() => harness.Send(new RunDemo("data-bucket")));
+
+        Assert.Equal("0 → 18 → 27 → 0 → 2", error.SizeSequence);
+        Assert.Equal(5, error.Steps.Count);
+        Assert.Same(refused, error.InnerException);
+        Assert.Equal("the demo saw 0 → 18 → 27 → 0 → 2, but its chart is missing: the plotting API answered 403 Forbidden", error.Message);
+    }
+
+    [Fact]
+    public async Task A_chart_api_that_finds_no_history_fails_the_demo_too()
+    {
+        using var harness = new DomainHarness(configure: s => s.Replace(ServiceDescriptor.Transient<IPlotApi>(_ => new FailingPlotApi(null))));
+
+        var error = await Assert.ThrowsAsync<DemoChartMissingException>(() => harness.Send(new RunDemo("data-bucket")));
+
+        Assert.Equal("the plotting API says: no history for bucket data-bucket", error.Reason);
+        Assert.Equal("0 → 18 → 27 → 0 → 2", error.SizeSequence);
+    }
+
+    [Fact]
+    public async Task A_step_that_times_out_says_what_the_demo_saw_before_it()
+    {
+        // Size tracking sees the first change only (assignment1.txt created); the update is never recorded.
+        var tracked = 0;
+        DomainHarness? self = null;
+        using var harness = new DomainHarness(trackChanges: false,
+            demo: new DemoSettings(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(150)),
+            configure: s => s.Replace(ServiceDescriptor.Singleton<IBlobStore>(sp => new Adapters.InMemory.ChangeNotifyingBlobStore(
+                self!.Store,
+                (change, ct) => Interlocked.Increment(ref tracked) <= 1
+                    ? sp.GetRequiredService<IMediator>().Send(new RecordBucketSize(change.BucketName), ct)
+                    : Task.CompletedTask))));
+        self = harness;
+
+        var error = await Assert.ThrowsAsync<DemoStepTimeoutException>(() => harness.Send(new RunDemo("data-bucket")));
+
+        Assert.Contains("seen before: 0 → 18.", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class FailingPlotApi(Exception? failure) : IPlotApi
+    {
+        public Task<SizeChartResult> RequestChartAsync(string bucketName, TimeSpan window, CancellationToken cancellationToken) =>
+            failure is null ? Task.FromResult<SizeChartResult>(new SizeChartResult.NoHistory(bucketName)) : Task.FromException<SizeChartResult>(failure);
     }
 
     private sealed class ProgressRecorder(List<string> seen) : INotificationHandler<DemoStepObserved>

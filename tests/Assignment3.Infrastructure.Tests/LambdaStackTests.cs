@@ -102,6 +102,18 @@ public sealed class LambdaStackTests
             ("MethodSettings", Match.ArrayWith([Match.ObjectLike(Props(("ThrottlingRateLimit", 5), ("ThrottlingBurstLimit", 10)))])))));
     }
 
+    [Theory]
+    [InlineData("size-tracking", 60)]
+    [InlineData("plotting", 29)]
+    [InlineData("driver", 180)]
+    public void Each_function_is_told_its_own_timeout_so_it_can_stop_before_it(string name, int seconds)
+    {
+        var properties = FunctionNamed(name).Resource["Properties"]!;
+
+        Assert.Equal(seconds, (int)properties["Timeout"]!);
+        Assert.Equal($"{seconds}", (string?)properties["Environment"]!["Variables"]![FunctionSettings.FunctionTimeoutVariable]);
+    }
+
     [Fact]
     public void Plotting_is_invoked_only_by_the_api()
     {
@@ -120,7 +132,7 @@ public sealed class LambdaStackTests
     public void Size_tracking_may_only_list_the_data_bucket_and_write_the_history()
     {
         Assert.Equal(
-            ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "s3:ListBucket", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+            ["dynamodb:PutItem", "s3:ListBucket", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
             AllActions("size-tracking").Order(StringComparer.Ordinal));
     }
 

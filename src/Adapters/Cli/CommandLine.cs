@@ -55,7 +55,7 @@ public static class CommandLine
             {
                 case "demo":
                     Expect(rest, 0, "demo");
-                    return await DemoAsync(state, output, cancellationToken);
+                    return await DemoAsync(state, output, error, cancellationToken);
                 case "history":
                     return await HistoryAsync(Expect(rest, 1, "history <bucket>")[0], state, output, cancellationToken);
                 case "plot":
@@ -79,21 +79,31 @@ public static class CommandLine
         }
     }
 
-    private static async Task<int> DemoAsync(string state, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> DemoAsync(string state, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         DemoReport report;
         IReadOnlyList<SizeRecord> history;
         await using (var local = LocalSystem.Open(state, line => output.WriteLine(line)))
         {
             await output.WriteLineAsync($"Demo on bucket {LocalSystem.DataBucket} (state in {local.StateDirectory})");
-            report = await local.SendAsync(new RunDemo(LocalSystem.DataBucket), cancellationToken);
+            try
+            {
+                report = await local.SendAsync(new RunDemo(LocalSystem.DataBucket), cancellationToken);
+            }
+            catch (DemoChartMissingException ex)
+            {
+                await output.WriteLineAsync($"Sizes seen: {ex.SizeSequence}");
+                await error.WriteLineAsync($"error: no chart: {ex.Reason}");
+                return 1;
+            }
+
             history = await local.History.GetRangeAsync(
                 LocalSystem.DataBucket, report.Steps[0].Observed.Time, report.Steps[^1].Observed.Time, cancellationToken);
             await output.WriteLineAsync();
             await WriteHistoryAsync(output, LocalSystem.DataBucket, history);
             await output.WriteLineAsync();
             await output.WriteLineAsync($"Sizes seen: {report.SizeSequence}");
-            return await WriteChartAsync(report.Chart, local, output, output);
+            return await WriteChartAsync(report.Chart, local, output, error);
         }
     }
 

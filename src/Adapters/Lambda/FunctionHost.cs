@@ -16,10 +16,14 @@ public sealed class FunctionHost : IDisposable
 {
     private readonly JsonLineLoggerProvider _logs;
     private readonly Lazy<ServiceProvider> _services;
+    private readonly FunctionSettings _settings;
+    private readonly string _functionName;
 
     /// <summary>Creates the host; <paramref name="configure"/> adds the function's adapters (the domain and logging are added here).</summary>
-    public FunctionHost(string functionName, TextWriter log, Action<IServiceCollection> configure)
+    public FunctionHost(string functionName, FunctionSettings settings, TextWriter log, Action<IServiceCollection> configure)
     {
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _functionName = functionName;
         _logs = new JsonLineLoggerProvider(log);
         Logger = _logs.CreateLogger(functionName);
         _services = new Lazy<ServiceProvider>(() =>
@@ -34,11 +38,28 @@ public sealed class FunctionHost : IDisposable
     /// <summary>The function's own logger (JSON lines on its log writer).</summary>
     public ILogger Logger { get; }
 
-    /// <summary>Sends <paramref name="request"/> through the domain pipeline in a scope of its own.</summary>
-    public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends <paramref name="request"/> through the domain pipeline in a scope of its own, under the invocation's
+    /// deadline: whatever is still running when it passes is cancelled, and the invocation fails with
+    /// <see cref="InvocationDeadlineException"/>.
+    /// </summary>
+    public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> request)
     {
+        var deadline = _settings.InvocationDeadline;
+        using var timer = deadline is { } limit ? new CancellationTokenSource(limit) : new CancellationTokenSource();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var scope = _services.Value.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request, cancellationToken);
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request, timer.Token);
+        }
+        catch (Exception ex) when (timer.IsCancellationRequested)
+        {
+            throw new InvocationDeadlineException(
+                $"{_functionName} gave up on {request.GetType().Name} after {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s: " +
+                $"its deadline of {deadline!.Value.TotalSeconds:F1} s (shy of the function's timeout) passed while a call to a dependency was still running",
+                ex);
+        }
     }
 
     /// <summary>Reads the whole invocation payload.</summary>
@@ -87,3 +108,6 @@ public sealed class FunctionHost : IDisposable
         _logs.Dispose();
     }
 }
+
+/// <summary>An invocation ran out of time before its work was done; the inner exception shows where it was waiting.</summary>
+public sealed class InvocationDeadlineException(string message, Exception inner) : TimeoutException(message, inner);

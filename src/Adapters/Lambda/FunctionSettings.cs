@@ -21,6 +21,9 @@ public sealed class FunctionSettings(Func<string, string?> read)
     /// <summary>The plotting API's full URL (the POST method).</summary>
     public const string PlotApiUrlVariable = "PLOT_API_URL";
 
+    /// <summary>The function's timeout in seconds, as configured in Lambda (the stack sets it from the same value).</summary>
+    public const string FunctionTimeoutVariable = "FUNCTION_TIMEOUT_SECONDS";
+
     /// <summary>The index name used when <see cref="SizeIndexNameVariable"/> is not set.</summary>
     public const string DefaultSizeIndexName = "GSI_SizeByBucket";
 
@@ -38,6 +41,36 @@ public sealed class FunctionSettings(Func<string, string?> read)
 
     /// <summary>The chart bucket's name.</summary>
     public string PlotBucketName => Required(PlotBucketVariable);
+
+    /// <summary>
+    /// How long an invocation may run before it gives up on its own: shy of the function's timeout by a tenth
+    /// (0.5 s to 5 s), so a stalled dependency fails the invocation with a clear error instead of Lambda killing it
+    /// mid-call. Without <see cref="FunctionTimeoutVariable"/> (a local run), invocations have no deadline.
+    /// </summary>
+    public TimeSpan? InvocationDeadline
+    {
+        get
+        {
+            if (Optional(FunctionTimeoutVariable) is not { } text)
+            {
+                return null;
+            }
+
+            if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                || !double.IsFinite(seconds) || seconds < 1 || seconds > 900)
+            {
+                throw new MissingSettingException(
+                    $"environment variable {FunctionTimeoutVariable} must be the function's timeout in seconds (1 to 900), was '{text}'");
+            }
+
+            var timeout = TimeSpan.FromSeconds(seconds);
+            var margin = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.FromSeconds(0.5).Ticks, TimeSpan.FromSeconds(5).Ticks));
+            return timeout - margin;
+        }
+    }
+
+    /// <summary>Any setting by name (the AWS SDK's own, for example), or null when it is not set.</summary>
+    public string? Read(string name) => Optional(name);
 
     /// <summary>The plotting API's URL.</summary>
     public Uri PlotApiUrl

@@ -27,10 +27,13 @@ public sealed record DemoSettings(TimeSpan PollInterval, TimeSpan StepTimeout)
 public sealed record DemoStep(string Description, SizeRecord Observed);
 
 /// <summary>Everything the demo saw, in order, and the chart it asked for.</summary>
-public sealed record DemoReport(IReadOnlyList<DemoStep> Steps, SizeChartResult Chart)
+public sealed record DemoReport(IReadOnlyList<DemoStep> Steps, SizeChartResult.Rendered Chart)
 {
     /// <summary>The observed sizes in order, e.g. "0 → 18 → 27 → 0 → 2".</summary>
-    public string SizeSequence => string.Join(" → ", Steps.Select(s => s.Observed.TotalSize));
+    public string SizeSequence => Sequence(Steps);
+
+    /// <summary>The sizes of <paramref name="steps"/> in order, joined by arrows.</summary>
+    public static string Sequence(IEnumerable<DemoStep> steps) => string.Join(" → ", steps.Select(s => s.Observed.TotalSize));
 }
 
 /// <summary>Published as soon as a step shows up in the history, so callers can report progress as it happens.</summary>
@@ -41,6 +44,23 @@ public sealed record DemoStepObserved(DemoStep Step, int Number, int Total) : IN
 
 /// <summary>The demo's step did not show up in the history in time.</summary>
 public sealed class DemoStepTimeoutException(string message) : TimeoutException(message);
+
+/// <summary>
+/// Every step showed up, but the chart could not be had: the demo failed, and what it saw is kept here (and in the
+/// message) rather than lost with it.
+/// </summary>
+public sealed class DemoChartMissingException(IReadOnlyList<DemoStep> steps, string reason, Exception? cause = null)
+    : Exception($"the demo saw {DemoReport.Sequence(steps)}, but its chart is missing: {reason}", cause)
+{
+    /// <summary>The steps the demo observed, in order.</summary>
+    public IReadOnlyList<DemoStep> Steps { get; } = steps;
+
+    /// <summary>The observed sizes, e.g. "0 → 18 → 27 → 0 → 2".</summary>
+    public string SizeSequence => DemoReport.Sequence(Steps);
+
+    /// <summary>Why there is no chart.</summary>
+    public string Reason { get; } = reason;
+}
 
 /// <summary>Refuses a bad bucket name.</summary>
 public sealed class RunDemoValidator : IRequestValidator<RunDemo>
@@ -82,7 +102,7 @@ public sealed class RunDemoHandler(
             // "Newer than the latest record before the change" needs no agreement between this clock and the tracker's.
             var before = await history.GetLatestAsync(bucket, cancellationToken);
             await change();
-            var step = new DemoStep(description, await WaitForState(bucket, objects, bytes, before, description, cancellationToken));
+            var step = new DemoStep(description, await WaitForState(bucket, objects, bytes, before, description, steps, cancellationToken));
             steps.Add(step);
             await mediator.Publish(new DemoStepObserved(step, steps.Count, StepCount), cancellationToken);
         }
@@ -98,8 +118,21 @@ public sealed class RunDemoHandler(
 
         // Exactly the demo: from its first observed record to its last, whatever the default window is.
         var window = steps[^1].Observed.Time - steps[0].Observed.Time;
-        var chart = await plotApi.RequestChartAsync(bucket, window, cancellationToken);
-        return new DemoReport(steps, chart);
+        SizeChartResult chart;
+        try
+        {
+            chart = await plotApi.RequestChartAsync(bucket, window, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DemoChartMissingException(steps, ex.Message, ex);
+        }
+
+        return chart is SizeChartResult.Rendered rendered
+            ? new DemoReport(steps, rendered)
+            : throw new DemoChartMissingException(steps, chart is SizeChartResult.NoHistory missing
+                ? $"the plotting API says: {missing.Message}"
+                : $"the plotting API gave an unexpected result: {chart}");
     }
 
     private Task Put(string bucket, string key, byte[] content, CancellationToken cancellationToken) =>
@@ -125,7 +158,7 @@ public sealed class RunDemoHandler(
     }
 
     private async Task<SizeRecord> WaitForState(string bucket, int objects, long bytes, SizeRecord? before,
-        string description, CancellationToken cancellationToken)
+        string description, List<DemoStep> steps, CancellationToken cancellationToken)
     {
         var started = clock.GetTimestamp();
         SizeRecord? latest;
@@ -148,7 +181,7 @@ public sealed class RunDemoHandler(
 
         throw new DemoStepTimeoutException(
             $"'{description}': bucket {bucket} did not show {objects} object(s) / {bytes} B in the history within " +
-            $"{settings.StepTimeout.TotalSeconds:F1} s; latest record: {(latest is null ? "none" : $"{latest.ObjectCount} object(s) / {latest.TotalSize} B at {latest.Time:O}")}. " +
-            "Is the size tracking receiving the bucket's events?");
+            $"{settings.StepTimeout.TotalSeconds:F1} s; latest record: {(latest is null ? "none" : $"{latest.ObjectCount} object(s) / {latest.TotalSize} B at {latest.Time:O}")}; " +
+            $"seen before: {(steps.Count == 0 ? "nothing" : DemoReport.Sequence(steps))}. Is the size tracking receiving the bucket's events?");
     }
 }

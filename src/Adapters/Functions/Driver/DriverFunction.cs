@@ -11,7 +11,8 @@ namespace Assignment3.Functions.Driver;
 /// <summary>
 /// Handler <c>Assignment3.Functions.Driver::Assignment3.Functions.Driver.DriverFunction::Handle</c>.
 /// Any input starts the demo on <c>DATA_BUCKET_NAME</c>; the chart comes from the plotting API at <c>PLOT_API_URL</c>
-/// through a SigV4-signed request. Returns the sizes seen and where the chart went; fails if a step never shows up.
+/// through a SigV4-signed request. Returns the sizes seen and where the chart went. Fails if a step never shows up,
+/// or if the chart is missing; the error then says which sizes the demo saw and why there is no chart.
 /// </summary>
 public sealed class DriverFunction : IDisposable
 {
@@ -28,8 +29,8 @@ public sealed class DriverFunction : IDisposable
     public DriverFunction(FunctionSettings settings, TextWriter log, DemoSettings demo)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
-        _host = new FunctionHost("driver", log, services => services
-            .AddAwsClients()
+        _host = new FunctionHost("driver", settings, log, services => services
+            .AddAwsClients(settings.Read)
             .AddDynamoDbHistory(settings.TableName, settings.SizeIndexName)
             .AddS3Blobs()
             .AddSignedPlotApi(settings.PlotApiUrl)
@@ -44,14 +45,9 @@ public sealed class DriverFunction : IDisposable
         {
             await FunctionHost.ReadAllAsync(input);
             var report = await _host.SendAsync(new RunDemo(_settings.DataBucketName));
-            var (chart, chartError) = report.Chart switch
-            {
-                SizeChartResult.Rendered rendered => (PlotResponseBody.Describe(rendered), (string?)null),
-                SizeChartResult.NoHistory missing => (null, missing.Message),
-                var other => throw new InvalidOperationException($"unexpected chart result {other}"),
-            };
             return FunctionHost.Respond(
-                new DemoResponseBody(_settings.DataBucketName, [.. report.Steps.Select(s => s.Observed.TotalSize)], report.SizeSequence, chart, chartError),
+                new DemoResponseBody(_settings.DataBucketName, [.. report.Steps.Select(s => s.Observed.TotalSize)], report.SizeSequence,
+                    PlotResponseBody.Describe(report.Chart)),
                 LambdaJsonContext.Default.DemoResponseBody);
         }
         catch (Exception ex)

@@ -32,8 +32,8 @@ public sealed class PlottingFunction : IDisposable
     public PlottingFunction(FunctionSettings settings, TextWriter log)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
-        _host = new FunctionHost("plotting", log, services => services
-            .AddAwsClients()
+        _host = new FunctionHost("plotting", settings, log, services => services
+            .AddAwsClients(settings.Read)
             .AddDynamoDbHistory(settings.TableName, settings.SizeIndexName)
             .AddS3Blobs()
             .AddSingleton<ISizeChartRenderer, ScottPlotSizeChartRenderer>()

@@ -25,8 +25,8 @@ public sealed class SizeTrackingFunction : IDisposable
     public SizeTrackingFunction(FunctionSettings settings, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _host = new FunctionHost("size-tracking", log, services => services
-            .AddAwsClients()
+        _host = new FunctionHost("size-tracking", settings, log, services => services
+            .AddAwsClients(settings.Read)
             .AddDynamoDbHistory(settings.TableName, settings.SizeIndexName)
             .AddS3Blobs());
     }

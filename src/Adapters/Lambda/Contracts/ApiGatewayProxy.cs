@@ -70,5 +70,4 @@ public sealed record DemoResponseBody(
     [property: JsonPropertyName("bucket")] string Bucket,
     [property: JsonPropertyName("sizes")] IReadOnlyList<long> Sizes,
     [property: JsonPropertyName("sequence")] string Sequence,
-    [property: JsonPropertyName("chart")] PlotResponseBody? Chart,
-    [property: JsonPropertyName("chart_error")] string? ChartError);
+    [property: JsonPropertyName("chart")] PlotResponseBody Chart);
