@@ -9,8 +9,10 @@ namespace Assignment3.Aws.Tests;
 /// <summary>Invokes handlers the way the runtime does (bytes in a stream, bytes out) and builds their inputs.</summary>
 public static class FunctionHarness
 {
-    public static FunctionSettings Settings(string table, string dataBucket = "unused-data", string plotBucket = "unused-plots", string? plotApiUrl = null) =>
-        new(name => name switch
+    /// <summary>A function's settings; <paramref name="more"/> adds or overrides variables (endpoints, the timeout).</summary>
+    public static FunctionSettings Settings(string table, string dataBucket = "unused-data", string plotBucket = "unused-plots", string? plotApiUrl = null,
+        IReadOnlyDictionary<string, string>? more = null) =>
+        new(name => more is not null && more.TryGetValue(name, out var value) ? value : name switch
         {
             FunctionSettings.TableNameVariable => table,
             FunctionSettings.DataBucketVariable => dataBucket,

@@ -74,13 +74,20 @@ public sealed class FunctionHost : IDisposable
     /// <summary>Serializes the response into a stream at position 0, as the runtime expects.</summary>
     public static Stream Respond<T>(T value, JsonTypeInfo<T> type) => new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(value, type), writable: false);
 
-    /// <summary>Logs <paramref name="error"/> as one JSON line and returns it for rethrowing, so the invocation fails.</summary>
+    /// <summary>
+    /// Logs <paramref name="error"/> as one JSON error line, unless the domain pipeline logged it already, and returns
+    /// it for rethrowing, so the invocation fails.
+    /// </summary>
     public Exception Fail(Exception error, string what)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var settingError = FindSettingError(error);
-        Logger.LogError(settingError ?? error, "{What}: {Error}", what, (settingError ?? error).Message);
-        return settingError ?? error;
+        var failure = FindSettingError(error) ?? error;
+        if (!Domain.Pipeline.FailureLog.WasLogged(failure))
+        {
+            Logger.LogError(failure, "{What}: {Error}", what, failure.Message);
+        }
+
+        return failure;
     }
 
     // MediatR wraps a handler's construction error; the setting's name is in the inner exception.

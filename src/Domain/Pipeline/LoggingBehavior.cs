@@ -4,7 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Assignment3.Domain.Pipeline;
 
-/// <summary>Logs each request with its outcome and duration, so every failure leaves one line saying what failed.</summary>
+/// <summary>
+/// Logs each request with its outcome and duration, so every failure leaves one line saying what failed. A failure
+/// logged here is marked (<see cref="FailureLog.WasLogged"/>), so the entry point that catches it does not log it a
+/// second time.
+/// </summary>
 public sealed class LoggingBehavior<TRequest, TResponse>(ILogger<LoggingBehavior<TRequest, TResponse>> logger)
     : IPipelineBehavior<TRequest, TResponse>
 {
@@ -30,7 +34,28 @@ public sealed class LoggingBehavior<TRequest, TResponse>(ILogger<LoggingBehavior
         {
             logger.LogError(ex, "{Request} failed after {ElapsedMs:F1} ms: {Error}",
                 name, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ex.Message);
+            FailureLog.MarkLogged(ex);
             throw;
         }
+    }
+}
+
+/// <summary>Tells whether a failure has been logged as an error already, so it is logged once.</summary>
+public static class FailureLog
+{
+    private const string LoggedKey = "Assignment3.LoggedAsError";
+
+    /// <summary>Notes that <paramref name="error"/> has been logged as an error.</summary>
+    public static void MarkLogged(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        error.Data[LoggedKey] = true;
+    }
+
+    /// <summary>True when <paramref name="error"/> has been logged as an error.</summary>
+    public static bool WasLogged(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Data[LoggedKey] is true;
     }
 }

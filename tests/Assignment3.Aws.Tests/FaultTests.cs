@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Assignment3.Adapters.Aws;
+using Assignment3.Adapters.Lambda;
+using Assignment3.Domain;
+using Assignment3.Functions.SizeTracking;
+using AwsSetup = Assignment3.Adapters.Aws.DependencyInjection;
+
+namespace Assignment3.Aws.Tests;
+
+/// <summary>
+/// The failures AWS documents, made to happen: a proxy in front of DynamoDB Local (or s3rver) commits a write and
+/// answers 500, throttles, holds a response, refuses connections, or delays a listing's answer. After the invocation
+/// and at most two retries of the same event (as Lambda's asynchronous retries would), the bucket has exactly one
+/// record for the event, no invocation that reported success lost its record, and every failed invocation failed
+/// with one JSON error line naming the cause.
+/// </summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class FaultTests(EmulatorFixture emulators)
+{
+    // Every kind of write, so that the faults hit whatever write scheme the repository uses.
+    private static bool IsWrite(ProxiedRequest request) =>
+        request.Target?.Split('.')[^1] is "TransactWriteItems" or "PutItem" or "DeleteItem" or "UpdateItem" or "BatchWriteItem";
+
+    [Theory]
+    [InlineData(1)] // the first delivery's write
+    [InlineData(2)] // the next write: with a record-then-marker scheme, the marker; here, the repeated delivery's
+    public async Task A_write_that_committed_but_answered_500_leaves_exactly_one_record(int nthWrite)
+    {
+        await using var scenario = await Scenario.StartAsync(emulators);
+        scenario.DynamoDb.CommitThenFail(nthWrite, IsWrite);
+
+        var first = await scenario.InvokeAsync();
+        var again = await scenario.InvokeAsync();
+
+        await scenario.AssertOneRecordAsync(first);
+        Assert.False(first.GetProperty("duplicate").GetBoolean());
+        Assert.True(again.GetProperty("duplicate").GetBoolean());
+        Assert.Contains(scenario.DynamoDb.Requests, r => r.Status == 500);
+        if (nthWrite == 1)
+        {
+            // The SDK's retry repeated the committed transaction with its token, and DynamoDB answered it as done.
+            var attempts = scenario.DynamoDb.Requests.Where(IsWrite).Take(2).ToList();
+            Assert.Equal([500, 200], attempts.Select(a => a.Status));
+            Assert.Equal(ClientRequestToken(attempts[0]), ClientRequestToken(attempts[1]));
+        }
+    }
+
+    [Fact]
+    public async Task Throttles_within_the_sdk_retries_are_absorbed()
+    {
+        await using var scenario = await Scenario.StartAsync(emulators);
+        scenario.DynamoDb.Throttle(3, IsWrite);
+
+        var result = await scenario.InvokeAsync();
+
+        await scenario.AssertOneRecordAsync(result);
+        Assert.Equal(4, scenario.DynamoDb.Requests.Count(IsWrite));
+    }
+
+    [Fact]
+    public async Task Throttles_beyond_the_sdk_retries_fail_the_invocation_and_lambdas_retry_records_once()
+    {
+        await using var scenario = await Scenario.StartAsync(emulators);
+        scenario.DynamoDb.Throttle(AwsSetup.MaxRetries + 1, IsWrite);
+
+        await scenario.AssertFailsAsync("ProvisionedThroughputExceeded");
+        await scenario.AssertNoRecordAsync();
+        var retried = await scenario.InvokeAsync();
+
+        await scenario.AssertOneRecordAsync(retried);
+    }
+
+    [Fact]
+    public async Task A_response_held_past_the_sdk_timeout_is_retried_and_the_committed_write_counts_once()
+    {
+        await using var scenario = await Scenario.StartAsync(emulators);
+        scenario.DynamoDb.HoldResponse(AwsSetup.CallTimeout * 2, 1, IsWrite, forwardFirst: true);
+
+        var result = await scenario.InvokeAsync();
+
+        await scenario.AssertOneRecordAsync(result);
+        Assert.Equal(2, scenario.DynamoDb.Requests.Count(IsWrite));
+    }
+
+    [Fact]
+    public async Task Refused_connections_fail_the_invocation_clearly_and_lambdas_retry_records_once()
+    {
+        await using var scenario = await Scenario.StartAsync(emulators);
+        scenario.DynamoDb.RefuseConnections();
+
+        await scenario.AssertFailsAsync("onnection refused");
+        scenario.DynamoDb.AcceptConnections();
+        await scenario.AssertNoRecordAsync();
+        var retried = await scenario.InvokeAsync();
+
+        await scenario.AssertOneRecordAsync(retried);
+    }
+
+    [Fact]
+    public async Task A_stalled_dependency_fails_the_invocation_before_the_function_timeout()
+    {
+        await using var scenario = await Scenario.StartAsync(emulators, functionTimeoutSeconds: 2);
+        scenario.DynamoDb.HoldResponse(TimeSpan.FromMinutes(1), 1, IsWrite, forwardFirst: true);
+
+        var clock = Stopwatch.StartNew();
+        var error = await scenario.AssertFailsAsync("deadline");
+        var elapsed = clock.Elapsed;
+
+        Assert.IsType<InvocationDeadlineException>(error);
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"gave up after {elapsed}, not before the 2 s timeout");
+        scenario.DynamoDb.Release();
+        // The stalled write did commit: the retry finds it and writes nothing more.
+        var retried = await scenario.InvokeAsync();
+        Assert.True(retried.GetProperty("duplicate").GetBoolean());
+        await scenario.AssertOneRecordAsync(retried);
+    }
+
+    [Fact]
+    public async Task Overlapping_invocations_leave_a_latest_record_that_matches_the_bucket()
+    {
+        await using var scenario = await Scenario.StartAsync(emulators, proxyS3: true);
+        static bool IsListing(ProxiedRequest request) => request.Method == "GET" && request.Query.Contains("list-type=2", StringComparison.Ordinal);
+        scenario.S3!.HoldResponse(TimeSpan.FromMinutes(1), 1, IsListing, forwardFirst: true);
+
+        // A lists {x} through the slow proxy; x is deleted; B lists {} directly and writes; then A's answer arrives.
+        var late = scenario.InvokeAsync(eventId: "event-a");
+        await scenario.S3.WhenAnswered(IsListing, 1);
+        await emulators.S3.DeleteObjectAsync(scenario.Bucket, "x.bin");
+        using var direct = new SizeTrackingFunction(FunctionHarness.Settings(scenario.Table), new StringWriter());
+        var current = JsonDocument.Parse(await FunctionHarness.InvokeAsync(direct.Handle, scenario.Event("event-b"))).RootElement;
+        scenario.S3.Release();
+        var stale = await late;
+
+        Assert.Equal(1, stale.GetProperty("object_cnt").GetInt32());
+        Assert.Equal(0, current.GetProperty("object_cnt").GetInt32());
+        var latest = await scenario.History.GetLatestAsync(scenario.Bucket, default);
+        Assert.Equal((0, 0L), (latest!.ObjectCount, latest.TotalSize));
+    }
+
+    private static string ClientRequestToken(ProxiedRequest request) =>
+        JsonDocument.Parse(request.Body).RootElement.GetProperty("ClientRequestToken").GetString()!;
+
+    /// <summary>A table, a bucket holding one 5-byte object, a proxy in front of DynamoDB (and S3 if asked), and the
+    /// size-tracking function pointed at the proxies.</summary>
+    private sealed class Scenario : IAsyncDisposable
+    {
+        private readonly SizeTrackingFunction _function;
+        private readonly StringWriter _log = new();
+
+        private Scenario(EmulatorFixture emulators, string table, string bucket, FaultProxy dynamoDb, FaultProxy? s3, int? functionTimeoutSeconds)
+        {
+            (Table, Bucket, DynamoDb, S3) = (table, bucket, dynamoDb, s3);
+            var more = new Dictionary<string, string> { [AwsSetup.DynamoDbEndpointVariable] = dynamoDb.Endpoint.ToString() };
+            if (s3 is not null)
+            {
+                more[AwsSetup.S3EndpointVariable] = s3.Endpoint.ToString();
+            }
+
+            if (functionTimeoutSeconds is { } seconds)
+            {
+                more[FunctionSettings.FunctionTimeoutVariable] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            _function = new SizeTrackingFunction(FunctionHarness.Settings(table, more: more), _log);
+            History = new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName);
+        }
+
+        public string Table { get; }
+
+        public string Bucket { get; }
+
+        public FaultProxy DynamoDb { get; }
+
+        public FaultProxy? S3 { get; }
+
+        public DynamoDbHistoryRepository History { get; }
+
+        public static async Task<Scenario> StartAsync(EmulatorFixture emulators, bool proxyS3 = false, int? functionTimeoutSeconds = null)
+        {
+            var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+            var bucket = EmulatorFixture.UniqueName("faults");
+            await emulators.S3.PutBucketAsync(bucket);
+            await new S3BlobStore(emulators.S3).PutAsync(bucket, "x.bin", new byte[5], "application/octet-stream", default);
+            return new Scenario(emulators, table, bucket, new FaultProxy(emulators.DynamoDbEndpoint),
+                proxyS3 ? new FaultProxy(emulators.S3Endpoint) : null, functionTimeoutSeconds);
+        }
+
+        /// <summary>An "Object Created" event for the scenario's bucket; the same id each time unless named.</summary>
+        public string Event(string eventId = "event-1") => $$$"""
+            {"version":"0","id":"{{{eventId}}}","detail-type":"Object Created","source":"aws.s3","account":"111122223333",
+             "time":"2026-11-26T12:00:00Z","region":"us-east-1","resources":["arn:aws:s3:::{{{Bucket}}}"],
+             "detail":{"version":"0","bucket":{"name":"{{{Bucket}}}"},"object":{"key":"x.bin","size":5},"reason":"PutObject"}}
+            """;
+
+        public async Task<JsonElement> InvokeAsync(string eventId = "event-1") =>
+            JsonDocument.Parse(await FunctionHarness.InvokeAsync(_function.Handle, Event(eventId))).RootElement;
+
+        /// <summary>The invocation fails, and its only error line names <paramref name="cause"/>.</summary>
+        public async Task<Exception> AssertFailsAsync(string cause)
+        {
+            var linesBefore = FunctionHarness.LogLines(_log).Count;
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => InvokeAsync());
+
+            var errors = FunctionHarness.LogLines(_log).Skip(linesBefore).Where(l => l.GetProperty("level").GetString() == "Error").ToList();
+            var line = Assert.Single(errors);
+            Assert.Contains(cause, line.GetRawText(), StringComparison.OrdinalIgnoreCase);
+            return error;
+        }
+
+        public async Task AssertNoRecordAsync() =>
+            Assert.Empty(await History.GetRangeAsync(Bucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, default));
+
+        /// <summary>Exactly one record in the bucket's history, and it is the one the successful invocation reported.</summary>
+        public async Task AssertOneRecordAsync(JsonElement reported)
+        {
+            var record = Assert.Single(await History.GetRangeAsync(Bucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, default));
+            Assert.Equal(reported.GetProperty("time").GetInt64(), record.TimeMilliseconds);
+            Assert.Equal((1, 5L), (record.ObjectCount, record.TotalSize));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _function.Dispose();
+            await DynamoDb.DisposeAsync();
+            if (S3 is not null)
+            {
+                await S3.DisposeAsync();
+            }
+        }
+    }
+}
