@@ -87,6 +87,14 @@ public sealed class FaultProxy : IAsyncDisposable
     public void Throttle(int count, Func<ProxiedRequest, bool>? match = null) => Add(new Fault(FaultKind.Throttle, match, count, TimeSpan.Zero, false));
 
     /// <summary>
+    /// Answers the first <paramref name="count"/> matching requests, unforwarded, with a TransactionCanceledException
+    /// whose cancellation reasons have the given codes (one per transaction item), as DynamoDB does when a transaction
+    /// is throttled or conflicts with another.
+    /// </summary>
+    public void CancelTransaction(int count, string[] reasonCodes, Func<ProxiedRequest, bool>? match = null) =>
+        Add(new Fault(FaultKind.Cancel, match, count, TimeSpan.Zero, false) { ReasonCodes = reasonCodes });
+
+    /// <summary>
     /// Holds the answers of the first <paramref name="count"/> matching requests for <paramref name="delay"/> (or until
     /// <see cref="Release"/>). With <paramref name="forwardFirst"/>, the target sees the request at once and only its
     /// answer is late; without, the request itself waits.
@@ -240,6 +248,12 @@ public sealed class FaultProxy : IAsyncDisposable
                 return;
             }
 
+            if (fault is { Kind: FaultKind.Cancel })
+            {
+                await RespondAsync(context, request, 400, DynamoDbJson, CancellationBody(fault.ReasonCodes), [("x-amzn-ErrorType", "TransactionCanceledException")]);
+                return;
+            }
+
             if (fault is { Kind: FaultKind.Hold, ForwardFirst: false })
             {
                 await Delay(fault.Delay, hold.Token);
@@ -351,11 +365,21 @@ public sealed class FaultProxy : IAsyncDisposable
     private static readonly byte[] InternalErrorBody = Encoding.UTF8.GetBytes(
         """{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"Internal server error"}""");
 
+    private static byte[] CancellationBody(string[] codes) => Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["__type"] = "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+        ["message"] = $"Transaction cancelled, please refer cancellation reasons for specific reasons [{string.Join(", ", codes)}]",
+        ["CancellationReasons"] = codes.Select(code => code == "None"
+            ? new Dictionary<string, string> { ["Code"] = code }
+            : new Dictionary<string, string> { ["Code"] = code, ["Message"] = $"{code} (injected)" }).ToArray(),
+    }));
+
     private enum FaultKind
     {
         CommitThenFail,
         Throttle,
         Hold,
+        Cancel,
     }
 
     private sealed class Fault(FaultKind kind, Func<ProxiedRequest, bool>? match, int count, TimeSpan delay, bool forwardFirst)
@@ -367,6 +391,8 @@ public sealed class FaultProxy : IAsyncDisposable
         public TimeSpan Delay { get; } = delay;
 
         public bool ForwardFirst { get; } = forwardFirst;
+
+        public string[] ReasonCodes { get; init; } = [];
 
         // Under the proxy's gate: counts the request if it matches, and says whether this fault applies to it.
         public bool Claims(ProxiedRequest request)

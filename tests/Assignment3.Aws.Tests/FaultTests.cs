@@ -71,6 +71,20 @@ public sealed class FaultTests(EmulatorFixture emulators)
         await scenario.AssertOneRecordAsync(retried);
     }
 
+    [Theory]
+    [InlineData("ThrottlingError")] // a transaction cancelled for lack of capacity
+    [InlineData("TransactionConflict")] // a transaction cancelled by a concurrent one on the same item
+    public async Task A_transaction_cancelled_without_a_failed_condition_is_tried_again(string code)
+    {
+        await using var scenario = await Scenario.StartAsync(emulators);
+        scenario.DynamoDb.CancelTransaction(2, [code, "None"], IsWrite);
+
+        var result = await scenario.InvokeAsync();
+
+        await scenario.AssertOneRecordAsync(result);
+        Assert.Equal(3, scenario.DynamoDb.Requests.Count(IsWrite));
+    }
+
     [Fact]
     public async Task A_response_held_past_the_sdk_timeout_is_retried_and_the_committed_write_counts_once()
     {

@@ -1,25 +1,39 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Domain.Tests;
 
 namespace Assignment3.Aws.Tests;
 
+/// <summary>The credentials and scope a request must be signed with.</summary>
+public sealed record SigningExpectation(string AccessKeyId, string SecretAccessKey, string? SessionToken, string Region, string Service = "execute-api")
+{
+    /// <summary>The session credentials every emulator test uses.</summary>
+    public static SigningExpectation EmulatorSession { get; } =
+        new(EmulatorFixture.AccessKeyId, EmulatorFixture.SecretAccessKey, EmulatorFixture.SessionToken, EmulatorFixture.Region);
+}
+
 /// <summary>
 /// A stand-in for the REST API on 127.0.0.1: POST /prod/plot becomes an API Gateway proxy event for the handler,
-/// and the handler's proxy response becomes the HTTP response. Like IAM authorization, it refuses requests without
-/// a SigV4 signature for execute-api.
+/// and the handler's proxy response becomes the HTTP response. Like IAM authorization, it checks each request's
+/// SigV4 signature — recomputed by <c>scripts/verify-sigv4.js</c>, an implementation other than the client's —
+/// against the expected credentials, scope and session token, and answers 403 with API Gateway's message otherwise.
 /// </summary>
 public sealed class LocalApiGateway : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Func<Stream, Task<Stream>> _handler;
     private readonly Task _loop;
+    private readonly Process _verifier;
+    private readonly SemaphoreSlim _verifierGate = new(1, 1);
 
-    public LocalApiGateway(Func<Stream, Task<Stream>> handler)
+    public LocalApiGateway(Func<Stream, Task<Stream>> handler, SigningExpectation? expected = null)
     {
         _handler = handler;
+        _verifier = StartVerifier(expected ?? SigningExpectation.EmulatorSession);
         var port = FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -31,11 +45,71 @@ public sealed class LocalApiGateway : IAsyncDisposable
 
     public List<string> Authorizations { get; } = [];
 
+    /// <summary>Every refusal's message, in order.</summary>
+    public List<string> Refusals { get; } = [];
+
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();
         await _loop;
         _listener.Close();
+        _verifier.StandardInput.Close();
+        await _verifier.WaitForExitAsync();
+        _verifier.Dispose();
+        _verifierGate.Dispose();
+    }
+
+    private static Process StartVerifier(SigningExpectation expected)
+    {
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = ArchitectureTests.RepositoryRoot(),
+        };
+        start.ArgumentList.Add(Path.Combine("scripts", "verify-sigv4.js"));
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started");
+        process.StandardInput.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string?>
+        {
+            ["accessKeyId"] = expected.AccessKeyId,
+            ["secretAccessKey"] = expected.SecretAccessKey,
+            ["sessionToken"] = expected.SessionToken,
+            ["region"] = expected.Region,
+            ["service"] = expected.Service,
+        }));
+        var ready = process.StandardOutput.ReadLine();
+        if (ready is null || !JsonDocument.Parse(ready).RootElement.GetProperty("ok").GetBoolean())
+        {
+            throw new InvalidOperationException($"scripts/verify-sigv4.js did not start: {ready} (did `npm ci` run?)");
+        }
+
+        return process;
+    }
+
+    /// <summary>Null when the signature holds, else API Gateway's message.</summary>
+    private async Task<string?> VerifyAsync(HttpListenerRequest request, byte[] body)
+    {
+        var line = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["method"] = request.HttpMethod,
+            ["path"] = request.Url!.AbsolutePath,
+            ["query"] = request.Url.Query.TrimStart('?'),
+            ["headers"] = request.Headers.AllKeys.OfType<string>().ToDictionary(k => k, k => request.Headers[k]!),
+            ["body"] = Convert.ToBase64String(body),
+        });
+        await _verifierGate.WaitAsync();
+        try
+        {
+            await _verifier.StandardInput.WriteLineAsync(line);
+            await _verifier.StandardInput.FlushAsync();
+            var answer = JsonDocument.Parse(await _verifier.StandardOutput.ReadLineAsync()
+                ?? throw new InvalidOperationException("the SigV4 verifier stopped")).RootElement;
+            return answer.GetProperty("ok").GetBoolean() ? null : answer.GetProperty("message").GetString();
+        }
+        finally
+        {
+            _verifierGate.Release();
+        }
     }
 
     private static int FreePort()
@@ -71,23 +145,28 @@ public sealed class LocalApiGateway : IAsyncDisposable
             Authorizations.Add(authorization);
         }
 
+        using var buffer = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(buffer);
+        var requestBody = buffer.ToArray();
         int status;
         string body;
-        if (!authorization.StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal)
-            || !authorization.Contains("/execute-api/aws4_request", StringComparison.Ordinal)
-            || context.Request.Headers["X-Amz-Date"] is null)
+        if (await VerifyAsync(context.Request, requestBody) is { } refusal)
         {
-            (status, body) = (403, """{"message":"Missing Authentication Token"}""");
+            lock (Refusals)
+            {
+                Refusals.Add(refusal);
+            }
+
+            (status, body) = (403, JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = refusal }));
         }
         else
         {
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var proxy = new ApiGatewayProxyRequest
             {
                 Resource = "/plot",
                 Path = context.Request.Url!.AbsolutePath,
                 HttpMethod = context.Request.HttpMethod,
-                Body = await reader.ReadToEndAsync(),
+                Body = Encoding.UTF8.GetString(requestBody),
                 Headers = context.Request.Headers.AllKeys.ToDictionary(k => k!, k => context.Request.Headers[k]!),
             };
             using var input = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(proxy, LambdaJsonContext.Default.ApiGatewayProxyRequest));

@@ -49,13 +49,14 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
     /// <summary>How long an event id is remembered: longer than Lambda's and EventBridge's retries last (at most 24 h).</summary>
     public static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(2);
 
-    // Two deliveries of one event writing at the same moment: DynamoDB cancels one transaction with
-    // TransactionConflict; the next try then sees the winner's marker. Bounded, with a short pause.
-    private const int MaxConflictRetries = 5;
+    // A transaction can be cancelled without any condition failing: by a concurrent transaction on the same item
+    // (two deliveries of one event; the next try sees the winner's marker) or for lack of capacity. The SDK does not
+    // retry cancellations, so these are retried here, a bounded number of times with jittered exponential backoff.
+    private const int MaxCancellationRetries = 5;
+    private static readonly string[] RetriedCancellations = ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"];
 
     private const string MarkerPrefix = "event#";
     private const string ConditionalCheckFailed = "ConditionalCheckFailed";
-    private const string TransactionConflict = "TransactionConflict";
     private const string NotExists = "attribute_not_exists(" + BucketAttribute + ")";
 
     /// <inheritdoc />
@@ -103,9 +104,9 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
                     return new AppendResult(AppendOutcome.TimeTaken, record);
                 }
 
-                if (reasons.Any(r => r.Code == TransactionConflict) && attempt < MaxConflictRetries)
+                if (reasons.Any(r => RetriedCancellations.Contains(r.Code)) && attempt < MaxCancellationRetries)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(20 * (attempt + 1)), cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 25 << attempt)), cancellationToken);
                     continue;
                 }
 

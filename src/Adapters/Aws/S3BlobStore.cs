@@ -45,16 +45,21 @@ public sealed class S3BlobStore(IAmazonS3 client, int pageSize = 1000) : IBlobSt
         ArgumentNullException.ThrowIfNull(keys);
         foreach (var batch in keys.Chunk(DeleteBatchSize))
         {
-            var response = await client.DeleteObjectsAsync(new DeleteObjectsRequest
+            try
             {
-                BucketName = bucketName,
-                Objects = [.. batch.Select(key => new KeyVersion { Key = key })],
-                Quiet = true,
-            }, cancellationToken);
-            if (response.DeleteErrors is { Count: > 0 } errors)
+                await client.DeleteObjectsAsync(new DeleteObjectsRequest
+                {
+                    BucketName = bucketName,
+                    Objects = [.. batch.Select(key => new KeyVersion { Key = key })],
+                    Quiet = true,
+                }, cancellationToken);
+            }
+            catch (DeleteObjectsException ex)
             {
+                // S3 answers 200 with per-key errors; the SDK turns them into this exception. Name the keys and codes.
+                var errors = ex.Response?.DeleteErrors ?? [];
                 throw new IOException($"S3 refused to delete {errors.Count} of {batch.Length} objects in {bucketName}: " +
-                    string.Join("; ", errors.Take(5).Select(e => $"{e.Key}: {e.Code} {e.Message}")));
+                    string.Join("; ", errors.Take(5).Select(e => $"{e.Key}: {e.Code} {e.Message}")), ex);
             }
         }
     }

@@ -12,12 +12,15 @@ namespace Assignment3.Adapters.Aws;
 
 /// <summary>
 /// Calls the plotting REST API over HTTPS. The API uses IAM authorization, so each request is signed with Signature
-/// Version 4 for <c>execute-api</c> by the AWS SDK's own signer, with the caller's credentials.
+/// Version 4 for <c>execute-api</c> by the AWS SDK's own signer, with the caller's credentials (and their session
+/// token, when they are temporary).
 /// </summary>
 public sealed class SignedHttpPlotApi(HttpClient http, Uri apiUrl, AWSCredentials credentials, string region) : IPlotApi
 {
     /// <summary>The service name API Gateway signatures are scoped to.</summary>
     public const string SigningService = "execute-api";
+
+    private const string SecurityTokenHeader = "X-Amz-Security-Token";
 
     /// <inheritdoc />
     public async Task<SizeChartResult> RequestChartAsync(string bucketName, TimeSpan window, CancellationToken cancellationToken)
@@ -58,6 +61,13 @@ public sealed class SignedHttpPlotApi(HttpClient http, Uri apiUrl, AWSCredential
             Content = body,
         };
         toSign.Headers["Content-Type"] = "application/json";
+        if (resolved.UseToken)
+        {
+            // Temporary credentials (Lambda's always are) are valid only with their session token. The SDK's request
+            // pipeline adds this header before signing; AWS4Signer on its own does not, so it is added here and signed.
+            toSign.Headers[SecurityTokenHeader] = resolved.Token;
+        }
+
         new AWS4Signer().Sign(toSign, new SigningConfig(region), null, new ImmutableBasicCredentials(resolved));
 
         var message = new HttpRequestMessage(HttpMethod.Post, apiUrl) { Content = new ByteArrayContent(body) };
