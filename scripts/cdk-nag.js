@@ -2,9 +2,11 @@
 // Runs cdk-nag's AwsSolutions and Serverless packs over synthesized CloudFormation templates.
 //   node scripts/cdk-nag.js cdk.out/Assignment3-Storage.template.json cdk.out/Assignment3-Lambda.template.json
 // Each template is loaded into a stack of its own with CfnInclude. Suppressions live where the finding arises, in the
-// resource's Metadata as cdk_nag.rules_to_suppress ({id, reason}), written by the C# stacks; cdk-nag 3 reads
-// acknowledgements (Validations.of(construct).acknowledge), so each one is handed over as such. Prints every
-// warning and every unsuppressed error, each suppression with its reason, and exits 1 if any error is left.
+// resource's Metadata as cdk_nag.rules_to_suppress ({id, reason, applies_to?}), written by the C# stacks. cdk-nag 3
+// reads acknowledgements (Validations.of(construct).acknowledge), so each rule id, and each literal applies_to finding
+// (`ID[finding]`), is handed over as one; applies_to entries {regex: "/.../"} (for findings that name deploy-time
+// tokens) are matched against the findings afterwards. Prints every warning and every unsuppressed error, each
+// suppression with its reason, and exits 1 if any error is left.
 'use strict';
 
 const fs = require('fs');
@@ -37,19 +39,38 @@ try {
     const stack = new Stack(app, name);
     const included = new CfnInclude(stack, 'Template', { templateFile: copy });
     const suppressions = [];
+    const patterns = [];
     for (const [logicalId, resource] of Object.entries(template.Resources || {})) {
       for (const rule of resource.Metadata?.cdk_nag?.rules_to_suppress || []) {
         if (!rule.id || !rule.reason || rule.reason.trim().length < 10) {
           throw new Error(`${name}/${logicalId}: suppression ${JSON.stringify(rule)} needs an id and a reason`);
         }
-        Validations.of(included.getResource(logicalId)).acknowledge({ id: rule.id, reason: rule.reason });
-        suppressions.push(`${logicalId}: ${rule.id} — ${rule.reason}`);
+        const acknowledge = (id) => Validations.of(included.getResource(logicalId)).acknowledge({ id, reason: rule.reason });
+        if (!rule.applies_to) acknowledge(rule.id);
+        for (const finding of rule.applies_to || []) {
+          if (typeof finding === 'string') {
+            acknowledge(`${rule.id}[${finding}]`);
+          } else {
+            const [, source, flags] = /^\/(.*)\/([a-z]*)$/.exec(finding.regex) || [];
+            if (source === undefined) throw new Error(`${name}/${logicalId}: applies_to regex ${finding.regex} must look like /.../`);
+            patterns.push({ logicalId, id: rule.id, regex: new RegExp(source, flags.replace('g', '')) });
+          }
+        }
+        suppressions.push(`${logicalId}: ${rule.id}${rule.applies_to ? ` ${JSON.stringify(rule.applies_to)}` : ''} — ${rule.reason}`);
       }
     }
+    const matchesPattern = (ruleName, logicalId) => {
+      const [, base, finding] = /^([^[]+)\[(.*)\]$/.exec(ruleName) || [];
+      return base !== undefined && patterns.some((p) => p.logicalId === logicalId && p.id === base && p.regex.test(finding));
+    };
 
     for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
       for (const violation of pack.validateScope(stack).violations) {
-        const where = violation.violatingResources.map((r) => r.constructPath.replace(`${name}/Template/`, '')).join(', ');
+        const resources = violation.violatingResources
+          .map((r) => r.constructPath.replace(`${name}/Template/`, ''))
+          .filter((logicalId) => !matchesPattern(violation.ruleName, logicalId));
+        if (resources.length === 0) continue;
+        const where = resources.join(', ');
         const line = `${name}: ${violation.severity.toUpperCase()} ${violation.ruleName} on ${where}: ${violation.description}`;
         if (violation.severity === 'error') errors += 1; else warnings += 1;
         console.log(line);

@@ -8,6 +8,10 @@ public static class AssignmentApp
     /// <summary>Adds both stacks to <paramref name="app"/> for the account and region the CDK CLI resolved.</summary>
     public static (StorageStack Storage, LambdaStack Lambda) Build(App app, string repositoryRoot)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        // Server access logs are delivered under a bucket policy for the logging service, not the LogDeliveryWrite
+        // ACL, which buckets with ACLs disabled (object ownership "bucket owner enforced") cannot have.
+        app.Node.SetContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
         var environment = new Amazon.CDK.Environment
         {
             Account = System.Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),

@@ -22,8 +22,9 @@ public sealed class LambdaStackTests
     private static string[] Actions(JsonObject statement) =>
         statement["Action"] is JsonArray many ? [.. many.Select(a => (string)a!)] : [(string)statement["Action"]!];
 
+    // Logs and X-Ray every function has alike; the tests below state what each does besides.
     private static HashSet<string> AllActions(string function) =>
-        [.. Statements(function).SelectMany(Actions).Where(a => !a.StartsWith("logs:", StringComparison.Ordinal))];
+        [.. Statements(function).SelectMany(Actions).Where(a => !a.StartsWith("logs:", StringComparison.Ordinal) && !a.StartsWith("xray:", StringComparison.Ordinal))];
 
     [Theory]
     [InlineData("size-tracking")]
@@ -175,12 +176,68 @@ public sealed class LambdaStackTests
     }
 
     [Fact]
-    public void No_statement_grants_every_resource()
+    public void Only_x_ray_actions_which_have_no_resource_level_permissions_are_granted_on_every_resource()
     {
         var statements = Resources(Lambda, "AWS::IAM::Policy").Concat(Resources(Storage, "AWS::IAM::Policy"))
-            .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray());
+            .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()));
 
-        Assert.All(statements, s => Assert.NotEqual("\"*\"", s!["Resource"]!.ToJsonString()));
+        var everywhere = statements.Where(s => s["Resource"]!.ToJsonString() == "\"*\"").ToList();
+
+        Assert.Equal(3, everywhere.Count);
+        Assert.All(everywhere, s => Assert.Equal(["xray:PutTelemetryRecords", "xray:PutTraceSegments"], Actions(s).Order(StringComparer.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("size-tracking")]
+    [InlineData("plotting")]
+    [InlineData("driver")]
+    public void Each_function_is_traced(string name) =>
+        Assert.Equal("Active", (string?)FunctionNamed(name).Resource["Properties"]!["TracingConfig"]!["Mode"]);
+
+    [Fact]
+    public void The_stage_is_traced_and_logs_executions_without_bodies()
+    {
+        Lambda.HasResourceProperties("AWS::ApiGateway::Stage", Match.ObjectLike(Props(
+            ("TracingEnabled", true),
+            ("MethodSettings", Match.ArrayWith([Match.ObjectLike(Props(("LoggingLevel", "INFO"), ("DataTraceEnabled", false)))])))));
+    }
+
+    [Fact]
+    public void The_plot_method_validates_its_body_against_a_json_schema()
+    {
+        var (validatorId, _) = Resources(Lambda, "AWS::ApiGateway::RequestValidator").Single();
+        var (modelId, model) = Resources(Lambda, "AWS::ApiGateway::Model").Single();
+        var method = Resources(Lambda, "AWS::ApiGateway::Method").Single(m => (string?)m.Resource["Properties"]!["HttpMethod"] == "POST").Resource;
+
+        Assert.Equal(validatorId, (string?)method["Properties"]!["RequestValidatorId"]!["Ref"]);
+        Assert.Equal(modelId, (string?)method["Properties"]!["RequestModels"]!["application/json"]!["Ref"]);
+        Lambda.HasResourceProperties("AWS::ApiGateway::RequestValidator", Match.ObjectLike(Props(("ValidateRequestBody", true))));
+        var schema = model["Properties"]!["Schema"]!;
+        Assert.Equal("object", (string?)schema["type"]);
+        Assert.False((bool)schema["additionalProperties"]!);
+        Assert.Equal("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", (string?)schema["properties"]!["bucket"]!["pattern"]);
+    }
+
+    [Fact]
+    public void The_account_level_logging_role_is_kept_when_the_stack_is_destroyed()
+    {
+        Lambda.HasResource("AWS::ApiGateway::Account", Match.ObjectLike(Props(("DeletionPolicy", "Retain"))));
+        Assert.Contains(Resources(Lambda, "AWS::IAM::Role"), r => r.Id.StartsWith("PlotApiCloudWatchRole", StringComparison.Ordinal)
+            && (string?)r.Resource["DeletionPolicy"] == "Retain");
+    }
+
+    [Fact]
+    public void Every_accepted_cdk_nag_finding_says_why_where_it_arises()
+    {
+        var suppressions = Resources(Lambda, "AWS::IAM::Policy").Concat(Resources(Lambda, "AWS::SQS::Queue")).Concat(Resources(Lambda, "AWS::Lambda::Function"))
+            .SelectMany(r => r.Resource["Metadata"]?["cdk_nag"]?["rules_to_suppress"]?.AsArray() ?? []).ToList();
+
+        Assert.NotEmpty(suppressions);
+        Assert.All(suppressions, rule =>
+        {
+            Assert.Matches("^(AwsSolutions|Serverless)-[A-Za-z0-9]+$", (string?)rule!["id"]);
+            Assert.True(((string?)rule["reason"])?.Length >= 40, $"the reason for {rule["id"]} says too little");
+        });
     }
 
     [Fact]

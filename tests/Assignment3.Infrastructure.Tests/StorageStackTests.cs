@@ -37,19 +37,40 @@ public sealed class StorageStackTests
     }
 
     [Fact]
-    public void Only_the_data_bucket_sends_its_events_to_eventbridge()
+    public void Only_the_data_bucket_sends_its_events_to_eventbridge_natively_without_a_custom_resource()
     {
-        var notifications = Resources(Storage, "Custom::S3BucketNotifications").ToList();
+        var notifying = Resources(Storage, "AWS::S3::Bucket")
+            .Where(b => b.Resource["Properties"]!["NotificationConfiguration"]?["EventBridgeConfiguration"]?["EventBridgeEnabled"] is { } on && (bool)on)
+            .ToList();
 
-        var only = Assert.Single(notifications).Resource;
-        Assert.NotNull(only["Properties"]!["NotificationConfiguration"]!["EventBridgeConfiguration"]);
-        Assert.StartsWith("DataBucket", (string)only["Properties"]!["BucketName"]!["Ref"]!, StringComparison.Ordinal);
+        Assert.StartsWith("DataBucket", Assert.Single(notifying).Id, StringComparison.Ordinal);
+        Storage.ResourceCountIs("Custom::S3BucketNotifications", 0);
     }
 
     [Fact]
-    public void Both_buckets_block_public_access_and_are_encrypted()
+    public void Both_buckets_log_server_access_to_a_locked_down_log_bucket()
     {
-        Storage.ResourceCountIs("AWS::S3::Bucket", 2);
+        var (logId, logBucket) = Resources(Storage, "AWS::S3::Bucket").Single(b => b.Id.StartsWith("AccessLogBucket", StringComparison.Ordinal));
+
+        foreach (var (name, prefix) in new[] { ("DataBucket", "data-bucket/"), ("PlotBucket", "plot-bucket/") })
+        {
+            var bucket = Resources(Storage, "AWS::S3::Bucket").Single(b => b.Id.StartsWith(name, StringComparison.Ordinal)).Resource;
+            var logging = bucket["Properties"]!["LoggingConfiguration"]!;
+            Assert.Equal(logId, (string?)logging["DestinationBucketName"]!["Ref"]);
+            Assert.Equal(prefix, (string?)logging["LogFilePrefix"]);
+        }
+
+        Assert.Null(logBucket["Properties"]!["LoggingConfiguration"]);
+        Assert.Equal(90, (int)logBucket["Properties"]!["LifecycleConfiguration"]!["Rules"]![0]!["ExpirationInDays"]!);
+        var policy = Resources(Storage, "AWS::S3::BucketPolicy").Single(p => (string?)p.Resource["Properties"]!["Bucket"]!["Ref"] == logId).Resource;
+        Assert.Contains(policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray(),
+            s => s!["Principal"]?["Service"]?.ToString() == "logging.s3.amazonaws.com" && (string?)s["Effect"] == "Allow");
+    }
+
+    [Fact]
+    public void Every_bucket_blocks_public_access_and_is_encrypted()
+    {
+        Storage.ResourceCountIs("AWS::S3::Bucket", 3);
         Storage.AllResourcesProperties("AWS::S3::Bucket", Match.ObjectLike(Props(
             ("PublicAccessBlockConfiguration", Props(
                 ("BlockPublicAcls", true), ("BlockPublicPolicy", true), ("IgnorePublicAcls", true), ("RestrictPublicBuckets", true))),
@@ -57,11 +78,11 @@ public sealed class StorageStackTests
     }
 
     [Fact]
-    public void Both_buckets_refuse_requests_without_tls()
+    public void Every_bucket_refuses_requests_without_tls()
     {
         var policies = Resources(Storage, "AWS::S3::BucketPolicy").ToList();
 
-        Assert.Equal(2, policies.Count);
+        Assert.Equal(3, policies.Count);
         Assert.All(policies, p => Assert.Contains(p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray(), s =>
             (string?)s!["Effect"] == "Deny" && (string?)s["Condition"]?["Bool"]?["aws:SecureTransport"] == "false"));
     }
@@ -70,7 +91,7 @@ public sealed class StorageStackTests
     public void Destroy_removes_the_buckets_with_their_objects_and_the_table()
     {
         Storage.AllResources("AWS::S3::Bucket", Match.ObjectLike(Props(("DeletionPolicy", "Delete"))));
-        Storage.ResourceCountIs("Custom::S3AutoDeleteObjects", 2);
+        Storage.ResourceCountIs("Custom::S3AutoDeleteObjects", 3);
         Storage.HasResource("AWS::DynamoDB::Table", Match.ObjectLike(Props(("DeletionPolicy", "Delete"))));
     }
 
