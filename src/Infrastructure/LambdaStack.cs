@@ -83,7 +83,8 @@ public sealed class LambdaStack : Stack
         Plotting = DotnetFunction("Plotting", FunctionCatalog.Plotting, props.RepositoryRoot, environment,
             memoryMb: 1024, timeout: Duration.Seconds(29));
         Allow(Plotting, ["dynamodb:Query"], history.TableArn, indexArn);
-        Allow(Plotting, ["s3:PutObject"], props.PlotBucket.ArnForObjects("*"));
+        // GetObject: the presigned link the response carries is signed with this role, and works only while it may read.
+        Allow(Plotting, ["s3:PutObject", "s3:GetObject"], props.PlotBucket.ArnForObjects("*"));
 
         // The rule: S3 object changes of the data bucket only. Events EventBridge cannot deliver go to its DLQ.
         var undeliverable = SecureQueue("UndeliverableObjectEvents", nag);
@@ -208,7 +209,7 @@ public sealed class LambdaStack : Stack
         }
 
         nag.Add(Plotting.Role!.Node.FindChild("DefaultPolicy"), "AwsSolutions-IAM5",
-            "Chart keys are made per chart (bucket name and time); the grant is s3:PutObject alone, in the plot bucket alone.",
+            "Chart keys are made per chart (bucket name and time); the grant is PutObject and GetObject (for the presigned link) in the plot bucket alone.",
             "regex:/^Resource::.*PlotBucket.*\\/\\*$/");
         nag.Add(Driver.Role!.Node.FindChild("DefaultPolicy"), "AwsSolutions-IAM5",
             "The demo cleans up leftovers of any name in the data bucket before it starts; the grant is PutObject and DeleteObject in that bucket alone.",

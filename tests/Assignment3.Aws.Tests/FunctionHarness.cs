@@ -56,9 +56,14 @@ public static class FunctionHarness
         }
     }
 
-    /// <summary>The JSON lines a function logged, parsed strictly: a repeated key in a line fails the test.</summary>
-    public static IReadOnlyList<JsonElement> LogLines(StringWriter log) =>
-        [.. log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line, StrictJson).RootElement)];
+    /// <summary>The log lines a function wrote (metric lines aside), parsed strictly: a repeated key fails the test.</summary>
+    public static IReadOnlyList<JsonElement> LogLines(StringWriter log) => [.. AllLines(log).Where(line => !line.TryGetProperty("_aws", out _))];
+
+    /// <summary>The embedded-metric-format lines a function wrote.</summary>
+    public static IReadOnlyList<JsonElement> MetricLines(StringWriter log) => [.. AllLines(log).Where(line => line.TryGetProperty("_aws", out _))];
+
+    private static IEnumerable<JsonElement> AllLines(StringWriter log) =>
+        log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line, StrictJson).RootElement);
 
     private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 }

@@ -57,6 +57,16 @@ public sealed class PlottingFunctionTests(EmulatorFixture emulators)
         using var png = await emulators.S3.GetObjectAsync(new GetObjectRequest { BucketName = setup.PlotBucket, Key = key });
         Assert.Equal("image/png", png.Headers.ContentType);
         Assert.Equal(0x89, png.ResponseStream.ReadByte());
+
+        // The link a person opens: presigned for 15 minutes with the function's session credentials, no others needed.
+        var link = new Uri(body.GetProperty("plot_url").GetString()!);
+        var expires = int.Parse(System.Text.RegularExpressions.Regex.Match(link.Query, "X-Amz-Expires=([0-9]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires, 899, 901); // 15 minutes, give or take the SDK's rounding
+        Assert.Contains("X-Amz-Security-Token=", link.Query, StringComparison.Ordinal);
+        using var http = new HttpClient();
+        using var download = await http.GetAsync(link);
+        Assert.Equal(System.Net.HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await download.Content.ReadAsByteArrayAsync())[..4]);
     }
 
     [Fact]

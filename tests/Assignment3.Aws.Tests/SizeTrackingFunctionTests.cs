@@ -27,9 +27,9 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
         (await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = table })).Items;
 
     [Fact]
-    public async Task The_user_guide_samples_record_the_bucket_after_a_create_and_after_a_delete()
+    public async Task The_user_guide_samples_record_the_bucket_after_a_create_and_after_a_delete_and_report_it_as_metrics()
     {
-        var (function, table, _) = await CreateAsync();
+        var (function, table, log) = await CreateAsync();
         using var _function = function;
         await FunctionHarness.EnsureBucketAsync(emulators.S3, SampleBucket);
         await new S3BlobStore(emulators.S3).PutAsync(SampleBucket, "assignment1.txt", "Empty Assignment 1"u8.ToArray(), "text/plain", default);
@@ -39,6 +39,9 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
         var deleted = JsonDocument.Parse(await FunctionHarness.InvokeAsync(function.Handle, Sample("object-deleted.json"))).RootElement;
 
         Assert.Equal((1, 18L, false), (created.GetProperty("object_cnt").GetInt32(), created.GetProperty("total_size").GetInt64(), created.GetProperty("duplicate").GetBoolean()));
+        var metrics = FunctionHarness.MetricLines(log);
+        Assert.Equal([(18.0, 1.0), (0.0, 0.0)], metrics.Select(m => (m.GetProperty("BucketSizeBytes").GetDouble(), m.GetProperty("ObjectCount").GetDouble())));
+        Assert.All(metrics, m => Assert.Equal(SampleBucket, m.GetProperty("BucketName").GetString()));
         Assert.Equal((0, 0L), (deleted.GetProperty("object_cnt").GetInt32(), deleted.GetProperty("total_size").GetInt64()));
         var records = await new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName)
             .GetRangeAsync(SampleBucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, default);

@@ -47,6 +47,13 @@ public sealed class WholeSystemTests(EmulatorFixture emulators)
         Assert.Equal(27, chart.GetProperty("max_size").GetInt64()); // the leftover was put before the rule listened
         using var png = await emulators.S3.GetObjectAsync(new GetObjectRequest { BucketName = plotBucket, Key = chart.GetProperty("plot_key").GetString() });
         Assert.Equal("image/png", png.Headers.ContentType);
+        var link = chart.GetProperty("plot_url").GetString()!;
+        Assert.Contains(link, FunctionHarness.LogLines(driverLog).Where(l => l.TryGetProperty("link", out _)).Select(l => l.GetProperty("link").GetString()));
+        using (var http = new HttpClient())
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri(link))).StatusCode);
+        }
+
         // Signed with the session credentials, token included, and checked by an independent SigV4 implementation.
         var signature = Assert.Single(api.Authorizations);
         Assert.Contains($"Credential={EmulatorFixture.AccessKeyId}/", signature, StringComparison.Ordinal);

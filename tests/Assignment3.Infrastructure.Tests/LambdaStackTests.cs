@@ -138,9 +138,9 @@ public sealed class LambdaStackTests
     }
 
     [Fact]
-    public void Plotting_may_only_query_the_table_and_its_index_and_put_to_the_plot_bucket()
+    public void Plotting_may_only_query_the_table_and_its_index_and_put_and_get_in_the_plot_bucket()
     {
-        Assert.Equal(["dynamodb:Query", "s3:PutObject"], AllActions("plotting").Order(StringComparer.Ordinal));
+        Assert.Equal(["dynamodb:Query", "s3:GetObject", "s3:PutObject"], AllActions("plotting").Order(StringComparer.Ordinal));
         var query = Statements("plotting").Single(s => Actions(s).Contains("dynamodb:Query"));
         Assert.Contains("/index/GSI_SizeByBucket", query["Resource"]!.ToJsonString(), StringComparison.Ordinal);
     }
@@ -162,6 +162,7 @@ public sealed class LambdaStackTests
     [InlineData("size-tracking", "sqs:SendMessage", "SizeTrackingFailedEvents")]
     [InlineData("plotting", "dynamodb:Query", "SizeHistoryTable")]
     [InlineData("plotting", "s3:PutObject", "PlotBucket")]
+    [InlineData("plotting", "s3:GetObject", "PlotBucket")]
     [InlineData("driver", "s3:ListBucket", "DataBucket")]
     [InlineData("driver", "s3:PutObject", "DataBucket")]
     [InlineData("driver", "s3:DeleteObject", "DataBucket")]

@@ -25,6 +25,25 @@ public sealed class S3BlobStore(IAmazonS3 client, int pageSize = 1000) : IBlobSt
         return new BlobPage(objects, response.IsTruncated == true ? response.NextContinuationToken : null);
     }
 
+    /// <summary>
+    /// A presigned GET URL for the object: whoever has it may download that one object until it expires, without
+    /// credentials of their own. Made locally (no call to S3) and signed with this client's credentials, so it works
+    /// only while those may s3:GetObject and have not expired.
+    /// </summary>
+    public async Task<Uri> PresignGetAsync(string bucketName, string key, TimeSpan lifetime)
+    {
+        var url = await client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = bucketName,
+            Key = key,
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.Add(lifetime),
+            // HTTPS on AWS; a local emulator's plain-HTTP endpoint only where one is configured.
+            Protocol = client.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
+        });
+        return new Uri(url);
+    }
+
     /// <inheritdoc />
     public async Task PutAsync(string bucketName, string key, ReadOnlyMemory<byte> content, string contentType,
         CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ public sealed class FunctionHost : IDisposable
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _functionName = functionName;
         _logs = new JsonLineLoggerProvider(log);
+        Metrics = new EmbeddedMetrics(_logs.WriteLine);
         Logger = _logs.CreateLogger(functionName);
         _services = new Lazy<ServiceProvider>(() =>
         {
@@ -34,6 +35,9 @@ public sealed class FunctionHost : IDisposable
             return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         });
     }
+
+    /// <summary>CloudWatch metrics as embedded-metric-format lines on the same log writer.</summary>
+    public EmbeddedMetrics Metrics { get; }
 
     /// <summary>The function's own logger (JSON lines on its log writer).</summary>
     public ILogger Logger { get; }
@@ -61,6 +65,10 @@ public sealed class FunctionHost : IDisposable
                 ex);
         }
     }
+
+    /// <summary>A service of the function's own (an adapter it wired), from the root provider.</summary>
+    public T GetRequiredService<T>()
+        where T : notnull => _services.Value.GetRequiredService<T>();
 
     /// <summary>Reads the whole invocation payload.</summary>
     public static async Task<byte[]> ReadAllAsync(Stream input)

@@ -22,6 +22,16 @@ public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLe
     /// <inheritdoc />
     public void Dispose() => output.Flush();
 
+    /// <summary>Writes a line that is already JSON (a metric, say) in order with the log lines, never inside one.</summary>
+    public void WriteLine(string line)
+    {
+        lock (_gate)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
+    }
+
     private void Write(string category, LogLevel level, string message, IReadOnlyList<KeyValuePair<string, object?>>? values, Exception? exception)
     {
         using var buffer = new MemoryStream();
@@ -70,12 +80,7 @@ public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLe
             json.WriteEndObject();
         }
 
-        var line = System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        lock (_gate)
-        {
-            output.WriteLine(line);
-            output.Flush();
-        }
+        WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 
     private sealed class JsonLineLogger(JsonLineLoggerProvider provider, string category) : ILogger

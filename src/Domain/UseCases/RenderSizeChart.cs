@@ -35,8 +35,9 @@ public abstract record SizeChartResult(string BucketName)
     /// <param name="Largest">The historical maximum drawn as a line.</param>
     /// <param name="From">Start of the window (inclusive).</param>
     /// <param name="To">End of the window: the latest record (inclusive).</param>
+    /// <param name="Link">A link a person can open to see the PNG, when the adapter that stored it can give one.</param>
     public sealed record Rendered(string BucketName, BlobLocation Location, int PointsDrawn, SizeRecord Largest,
-        DateTimeOffset From, DateTimeOffset To) : SizeChartResult(BucketName);
+        DateTimeOffset From, DateTimeOffset To, Uri? Link = null) : SizeChartResult(BucketName);
 
     /// <summary>The bucket has no history yet, so there is nothing to draw.</summary>
     public sealed record NoHistory(string BucketName) : SizeChartResult(BucketName)

@@ -45,6 +45,8 @@ public sealed class DriverFunction : IDisposable
         {
             await FunctionHost.ReadAllAsync(input);
             var report = await _host.SendAsync(new RunDemo(_settings.DataBucketName));
+            _host.Logger.LogInformation("chart {Location} ({Points} points), open it within 15 minutes at {Link}",
+                report.Chart.Location.ToString(), report.Chart.PointsDrawn, report.Chart.Link?.AbsoluteUri ?? "(no link)");
             return FunctionHost.Respond(
                 new DemoResponseBody(_settings.DataBucketName, [.. report.Steps.Select(s => s.Observed.TotalSize)], report.SizeSequence,
                     PlotResponseBody.Describe(report.Chart)),

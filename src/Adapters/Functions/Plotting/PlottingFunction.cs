@@ -15,7 +15,7 @@ namespace Assignment3.Functions.Plotting;
 /// <summary>
 /// Handler <c>Assignment3.Functions.Plotting::Assignment3.Functions.Plotting.PlottingFunction::Handle</c>.
 /// POST with optional <c>bucket</c> and <c>window</c> in the query string or a JSON body. Answers 200 with where the
-/// chart went, 400 for bad parameters, 404 for a bucket without history, 500 only for faults — never a stack trace.
+/// chart went and a presigned link to it (valid <see cref="LinkLifetime"/>), 400 for bad parameters, 404 for a bucket without history, 500 only for faults — never a stack trace.
 /// </summary>
 public sealed class PlottingFunction : IDisposable
 {
@@ -36,7 +36,8 @@ public sealed class PlottingFunction : IDisposable
             .AddAwsClients(settings.Read)
             .AddDynamoDbHistory(settings.TableName, settings.SizeIndexName)
             .AddS3Blobs()
-            .AddSingleton<ISizeChartRenderer, ScottPlotSizeChartRenderer>()
+            .AddSingleton(sp => (S3BlobStore)sp.GetRequiredService<IBlobStore>())
+            .AddSingleton<ISizeChartRenderer>(_ => new MeasuredChartRenderer(new ScottPlotSizeChartRenderer(), _host!.Metrics))
             .AddSingleton(new ChartSettings(settings.PlotBucketName)));
     }
 
@@ -49,7 +50,7 @@ public sealed class PlottingFunction : IDisposable
             var request = await ParseAsync(input);
             response = await _host.SendAsync(request) switch
             {
-                SizeChartResult.Rendered chart => Json(HttpStatusCode.OK, PlotResponseBody.Describe(chart), LambdaJsonContext.Default.PlotResponseBody),
+                SizeChartResult.Rendered chart => Json(HttpStatusCode.OK, PlotResponseBody.Describe(await WithLinkAsync(chart)), LambdaJsonContext.Default.PlotResponseBody),
                 SizeChartResult.NoHistory missing => Error(HttpStatusCode.NotFound, missing.Message),
                 var other => throw new InvalidOperationException($"unexpected chart result {other}"),
             };
@@ -69,8 +70,14 @@ public sealed class PlottingFunction : IDisposable
         return FunctionHost.Respond(response, LambdaJsonContext.Default.ApiGatewayProxyResponse);
     }
 
+    /// <summary>How long the link to a chart works: long enough to open it from the response, short enough not to linger.</summary>
+    public static readonly TimeSpan LinkLifetime = TimeSpan.FromMinutes(15);
+
     /// <inheritdoc />
     public void Dispose() => _host.Dispose();
+
+    private async Task<SizeChartResult.Rendered> WithLinkAsync(SizeChartResult.Rendered chart) =>
+        chart with { Link = await _host.GetRequiredService<S3BlobStore>().PresignGetAsync(chart.Location.BucketName, chart.Location.Key, LinkLifetime) };
 
     private async Task<RenderSizeChart> ParseAsync(Stream input)
     {
@@ -147,4 +154,17 @@ public sealed class PlottingFunction : IDisposable
     };
 
     private sealed class BadRequestException(string message) : Exception(message);
+}
+
+/// <summary>Times each render and reports it as the <see cref="EmbeddedMetrics.RenderTimeMetric"/> metric.</summary>
+internal sealed class MeasuredChartRenderer(ISizeChartRenderer inner, EmbeddedMetrics metrics) : ISizeChartRenderer
+{
+    public byte[] RenderPng(SizeChart chart)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var png = inner.RenderPng(chart);
+        metrics.Write(DateTimeOffset.UtcNow, new Dictionary<string, string>(),
+            new Metric(EmbeddedMetrics.RenderTimeMetric, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricUnit.Milliseconds));
+        return png;
+    }
 }

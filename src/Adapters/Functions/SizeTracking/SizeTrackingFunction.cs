@@ -44,6 +44,14 @@ public sealed class SizeTrackingFunction : IDisposable
             }
 
             var record = recorded.Record;
+            if (!recorded.WasDuplicate)
+            {
+                // Once per record, at the record's time: a repeated event adds no data point.
+                _host.Metrics.Write(record.Time, new Dictionary<string, string> { [EmbeddedMetrics.BucketDimension] = record.BucketName },
+                    new Metric(EmbeddedMetrics.BucketSizeMetric, record.TotalSize, MetricUnit.Bytes),
+                    new Metric(EmbeddedMetrics.ObjectCountMetric, record.ObjectCount, MetricUnit.Count));
+            }
+
             return FunctionHost.Respond(
                 new TrackingResponse(record.BucketName, record.TimeMilliseconds, record.TotalSize, record.ObjectCount, recorded.WasDuplicate),
                 LambdaJsonContext.Default.TrackingResponse);

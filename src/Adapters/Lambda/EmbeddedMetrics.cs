@@ -1,0 +1,115 @@
+using System.Text.Json;
+
+namespace Assignment3.Adapters.Lambda;
+
+/// <summary>A CloudWatch unit that <see cref="EmbeddedMetrics"/> writes.</summary>
+public enum MetricUnit
+{
+    /// <summary>Bytes.</summary>
+    Bytes,
+
+    /// <summary>A count.</summary>
+    Count,
+
+    /// <summary>Milliseconds.</summary>
+    Milliseconds,
+}
+
+/// <summary>One metric value.</summary>
+/// <param name="Name">The metric's name.</param>
+/// <param name="Value">Its value.</param>
+/// <param name="Unit">Its unit.</param>
+public sealed record Metric(string Name, double Value, MetricUnit Unit);
+
+/// <summary>
+/// Writes CloudWatch metrics as log lines in the embedded metric format (EMF): one JSON object per line with an
+/// <c>_aws</c> member (<c>Timestamp</c> in epoch milliseconds and one <c>CloudWatchMetrics</c> directive naming the
+/// namespace, the dimension set and each metric with its unit) and, at the top level, each dimension's and each
+/// metric's value. CloudWatch Logs turns such lines into metrics; no API call is made, and nothing is sent when the
+/// line is not written. No EMF library is served here, so this follows AWS's published specification.
+/// </summary>
+public sealed class EmbeddedMetrics(Action<string> writeLine)
+{
+    /// <summary>The namespace every metric of this system is in.</summary>
+    public const string Namespace = "Assignment3";
+
+    /// <summary>size-tracking: the tracked bucket's total size after a change (dimension <see cref="BucketDimension"/>).</summary>
+    public const string BucketSizeMetric = "BucketSizeBytes";
+
+    /// <summary>size-tracking: the tracked bucket's object count after a change (dimension <see cref="BucketDimension"/>).</summary>
+    public const string ObjectCountMetric = "ObjectCount";
+
+    /// <summary>plotting: how long drawing and encoding one chart took (no dimension).</summary>
+    public const string RenderTimeMetric = "ChartRenderTime";
+
+    /// <summary>The dimension of the bucket metrics.</summary>
+    public const string BucketDimension = "BucketName";
+
+    // EMF allows at most 100 metrics and 30 dimensions per directive; these lines stay far below.
+    private const int MaxMetrics = 100;
+    private const int MaxDimensions = 30;
+
+    /// <summary>Writes one EMF line with <paramref name="metrics"/> under the dimension set <paramref name="dimensions"/>.</summary>
+    public void Write(DateTimeOffset timestamp, IReadOnlyDictionary<string, string> dimensions, params Metric[] metrics)
+    {
+        ArgumentNullException.ThrowIfNull(dimensions);
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (metrics.Length is 0 or > MaxMetrics || dimensions.Count > MaxDimensions)
+        {
+            throw new ArgumentException($"an EMF line carries 1 to {MaxMetrics} metrics and at most {MaxDimensions} dimensions");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal) { "_aws" };
+        if (dimensions.Keys.Concat(metrics.Select(m => m.Name)).FirstOrDefault(name => !names.Add(name)) is { } repeated)
+        {
+            throw new ArgumentException($"'{repeated}' is named twice: dimensions and metrics share the line's top level");
+        }
+
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("_aws");
+            json.WriteNumber("Timestamp", timestamp.ToUnixTimeMilliseconds());
+            json.WriteStartArray("CloudWatchMetrics");
+            json.WriteStartObject();
+            json.WriteString("Namespace", Namespace);
+            json.WriteStartArray("Dimensions");
+            json.WriteStartArray();
+            foreach (var name in dimensions.Keys)
+            {
+                json.WriteStringValue(name);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndArray();
+            json.WriteStartArray("Metrics");
+            foreach (var metric in metrics)
+            {
+                json.WriteStartObject();
+                json.WriteString("Name", metric.Name);
+                json.WriteString("Unit", metric.Unit.ToString());
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+            foreach (var (name, value) in dimensions)
+            {
+                json.WriteString(name, value);
+            }
+
+            foreach (var metric in metrics)
+            {
+                json.WriteNumber(metric.Name, metric.Value);
+            }
+
+            json.WriteEndObject();
+        }
+
+        ArgumentNullException.ThrowIfNull(writeLine);
+        writeLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+}
