@@ -44,6 +44,9 @@ public sealed class LambdaStack : Stack
     /// <summary>The stage the API is deployed to.</summary>
     public const string StageName = "prod";
 
+    /// <summary>CDK context key: an e-mail address that receives the alarms.</summary>
+    public const string AlarmEmailContext = "assignment3:alarmEmail";
+
     /// <summary>CDK context key: "false" leaves the account-level API Gateway CloudWatch role to the account's owner.</summary>
     public const string ApiGatewayCloudWatchRoleContext = "assignment3:apiGatewayCloudWatchRole";
 
@@ -215,11 +218,26 @@ public sealed class LambdaStack : Stack
             "The demo cleans up leftovers of any name in the data bucket before it starts; the grant is PutObject and DeleteObject in that bucket alone.",
             "regex:/^Resource::.*DataBucket.*\\/\\*$/");
 
+        // An e-mail address for alarms: npx cdk deploy --all -c assignment3:alarmEmail=you@example.com
+        Monitoring = new Monitoring(this, "Monitoring", new MonitoringProps
+        {
+            DataBucketName = props.DataBucket.BucketName,
+            Functions = [("size-tracking", SizeTracking, SizeTracking.Timeout!), ("plotting", Plotting, Plotting.Timeout!), ("driver", Driver, Driver.Timeout!)],
+            FailureQueues = [("size-tracking-failed-events", trackingFailures), ("undeliverable-object-events", undeliverable)],
+            Api = Api,
+            AlarmEmail = Node.TryGetContext(AlarmEmailContext)?.ToString(),
+        }, nag);
+
         _ = new CfnOutput(this, "PlotApiUrl", new CfnOutputProps { Value = Api.UrlForPath("/plot"), Description = "POST here (SigV4-signed) for a chart" });
         _ = new CfnOutput(this, "DriverFunctionName", new CfnOutputProps { Value = Driver.FunctionName, Description = "aws lambda invoke --function-name <this> out.json" });
         _ = new CfnOutput(this, "SizeTrackingFailureQueueUrl", new CfnOutputProps { Value = trackingFailures.QueueUrl, Description = "Events size tracking gave up on" });
+        _ = new CfnOutput(this, "AlarmTopicArn", new CfnOutputProps { Value = Monitoring.Topic.TopicArn, Description = "Subscribe here to hear about alarms" });
+        _ = new CfnOutput(this, "DashboardName", new CfnOutputProps { Value = "assignment3", Description = "CloudWatch → Dashboards → this name" });
         _ = new CfnOutput(this, "UndeliverableEventQueueUrl", new CfnOutputProps { Value = undeliverable.QueueUrl, Description = "Events EventBridge could not deliver" });
     }
+
+    /// <summary>The alarms, their topic and the dashboard.</summary>
+    public Monitoring Monitoring { get; }
 
     /// <summary>S3 object events → RecordBucketSize.</summary>
     public Function SizeTracking { get; }

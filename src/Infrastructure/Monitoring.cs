@@ -1,0 +1,134 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.APIGateway;
+using Amazon.CDK.AWS.CloudWatch;
+using Amazon.CDK.AWS.CloudWatch.Actions;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.SNS;
+using Amazon.CDK.AWS.SNS.Subscriptions;
+using Amazon.CDK.AWS.SQS;
+using Assignment3.Adapters.Lambda;
+using Constructs;
+using CloudWatchMetric = Amazon.CDK.AWS.CloudWatch.Metric;
+
+namespace Assignment3.Infrastructure;
+
+/// <summary>What <see cref="Monitoring"/> watches.</summary>
+public sealed class MonitoringProps
+{
+    /// <summary>The tracked bucket's name (the dimension of the bucket metrics).</summary>
+    public required string DataBucketName { get; init; }
+
+    /// <summary>Each function with its timeout.</summary>
+    public required IReadOnlyList<(string Name, Function Function, Duration Timeout)> Functions { get; init; }
+
+    /// <summary>Each failure queue by a readable name.</summary>
+    public required IReadOnlyList<(string Name, Queue Queue)> FailureQueues { get; init; }
+
+    /// <summary>The plotting API.</summary>
+    public required RestApi Api { get; init; }
+
+    /// <summary>Where alarm notifications are e-mailed (optional).</summary>
+    public string? AlarmEmail { get; init; }
+}
+
+/// <summary>
+/// Tells an operator when something needs them and shows how the system is doing: an SNS topic (optionally e-mailed),
+/// alarms on parked events, errors, throttles, durations near the timeout and API 5xx, and one CloudWatch dashboard.
+/// </summary>
+public sealed class Monitoring : Construct
+{
+    // How close to its timeout a function's slowest invocation may come before someone should look.
+    private const double DurationAlarmShareOfTimeout = 0.8;
+
+    private static readonly Duration Period = Duration.Minutes(5);
+
+    /// <summary>Adds the topic, the alarms and the dashboard.</summary>
+    public Monitoring(Construct scope, string id, MonitoringProps props, NagSuppressions nag)
+        : base(scope, id)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        ArgumentNullException.ThrowIfNull(nag);
+        Topic = new Topic(this, "AlarmTopic", new TopicProps { DisplayName = "assignment3 alarms", EnforceSSL = true });
+        nag.Add(Topic, "AwsSolutions-SNS2",
+            "Alarm notifications carry alarm names and states, no data; CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key would cost more than the system.");
+        if (!string.IsNullOrWhiteSpace(props.AlarmEmail))
+        {
+            Topic.AddSubscription(new EmailSubscription(props.AlarmEmail.Trim()));
+        }
+
+        var action = new SnsAction(Topic);
+        void Alarm(string alarmId, string description, IMetric metric, double threshold)
+        {
+            var alarm = new Alarm(this, alarmId, new AlarmProps
+            {
+                AlarmName = $"assignment3-{alarmId}",
+                AlarmDescription = description,
+                Metric = metric,
+                Threshold = threshold,
+                EvaluationPeriods = 1,
+                ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                TreatMissingData = TreatMissingData.NOT_BREACHING,
+            });
+            alarm.AddAlarmAction(action);
+            alarm.AddOkAction(action);
+            Alarms.Add(alarm);
+        }
+
+        foreach (var (name, queue) in props.FailureQueues)
+        {
+            Alarm($"{name}-parked", $"Events are parked in {name}: look at the function's error lines, fix the cause, then replay them (docs/deploy.md).",
+                queue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Period, Statistic = "Maximum" }), 1);
+        }
+
+        foreach (var (name, function, timeout) in props.Functions)
+        {
+            Alarm($"{name}-errors", $"{name} failed at least once in 5 minutes; its log group has one JSON error line per failure.",
+                function.MetricErrors(new MetricOptions { Period = Period, Statistic = "Sum" }), 1);
+            Alarm($"{name}-throttles", $"{name} was throttled: the account's or the function's concurrency is exhausted.",
+                function.MetricThrottles(new MetricOptions { Period = Period, Statistic = "Sum" }), 1);
+            Alarm($"{name}-near-timeout", $"{name}'s slowest invocation took over {DurationAlarmShareOfTimeout:P0} of its {timeout.ToSeconds()} s timeout.",
+                function.MetricDuration(new MetricOptions { Period = Period, Statistic = "Maximum" }), timeout.ToMilliseconds() * DurationAlarmShareOfTimeout);
+        }
+
+        Alarm("plot-api-5xx", "The plotting API answered 5xx: the plotting function failed or timed out.",
+            props.Api.MetricServerError(new MetricOptions { Period = Period, Statistic = "Sum" }), 1);
+
+        var bucket = new Dictionary<string, string> { [EmbeddedMetrics.BucketDimension] = props.DataBucketName };
+        CloudWatchMetric Custom(string name, string statistic, IDictionary<string, string>? dimensions = null) => new(new MetricProps
+        {
+            Namespace = EmbeddedMetrics.Namespace,
+            MetricName = name,
+            DimensionsMap = dimensions,
+            Statistic = statistic,
+            Period = Duration.Minutes(1),
+        });
+        GraphWidget Graph(string title, IMetric[] left, IMetric[]? right = null) => new(new GraphWidgetProps
+        {
+            Title = title,
+            Left = left,
+            Right = right,
+            Width = 8,
+        });
+
+        Dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DashboardName = "assignment3" });
+        Dashboard.AddWidgets(
+            Graph("Data bucket size (bytes)", [Custom(EmbeddedMetrics.BucketSizeMetric, "Maximum", bucket)]),
+            Graph("Data bucket objects", [Custom(EmbeddedMetrics.ObjectCountMetric, "Maximum", bucket)]),
+            Graph("Chart render time (ms)", [Custom(EmbeddedMetrics.RenderTimeMetric, "Average"), Custom(EmbeddedMetrics.RenderTimeMetric, "Maximum")]));
+        Dashboard.AddWidgets([.. props.Functions.Select(f => Graph($"{f.Name}: invocations, errors | duration (ms)",
+            [f.Function.MetricInvocations(), f.Function.MetricErrors()], [f.Function.MetricDuration(new MetricOptions { Statistic = "Maximum" })]))]);
+        Dashboard.AddWidgets(
+            Graph("Parked events", [.. props.FailureQueues.Select(q => q.Queue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Label = q.Name }))]),
+            Graph("Plot API: 4xx, 5xx", [props.Api.MetricClientError(), props.Api.MetricServerError()]),
+            Graph("Plot API latency (ms)", [props.Api.MetricLatency(new MetricOptions { Statistic = "p90" }), props.Api.MetricIntegrationLatency(new MetricOptions { Statistic = "p90" })]));
+    }
+
+    /// <summary>Where alarms are sent.</summary>
+    public Topic Topic { get; }
+
+    /// <summary>Every alarm.</summary>
+    public List<Alarm> Alarms { get; } = [];
+
+    /// <summary>The dashboard.</summary>
+    public Dashboard Dashboard { get; }
+}
