@@ -9,7 +9,7 @@ using Amazon.CDK.AWS.Lambda.Destinations;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SQS;
-using Assignment3.Adapters.Lambda;
+using Assignment3.Catalog;
 using Constructs;
 using LambdaFunctionTarget = Amazon.CDK.AWS.Events.Targets.LambdaFunction;
 using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
@@ -29,7 +29,7 @@ public sealed class LambdaStackProps : StackProps
     public required ITable History { get; init; }
 
     /// <summary>The by-size index of the table.</summary>
-    public string SizeIndexName { get; init; } = StorageStack.SizeIndexName;
+    public string SizeIndexName { get; init; } = HistorySchema.SizeIndexName;
 
     /// <summary>The repository root, where the function projects are published from.</summary>
     public required string RepositoryRoot { get; init; }
@@ -60,10 +60,10 @@ public sealed class LambdaStack : Stack
         var indexArn = $"{history.TableArn}/index/{props.SizeIndexName}";
         var environment = new Dictionary<string, string>
         {
-            [FunctionSettings.TableNameVariable] = history.TableName,
-            [FunctionSettings.SizeIndexNameVariable] = props.SizeIndexName,
-            [FunctionSettings.DataBucketVariable] = props.DataBucket.BucketName,
-            [FunctionSettings.PlotBucketVariable] = props.PlotBucket.BucketName,
+            [FunctionSettingNames.TableName] = history.TableName,
+            [FunctionSettingNames.SizeIndexName] = props.SizeIndexName,
+            [FunctionSettingNames.DataBucket] = props.DataBucket.BucketName,
+            [FunctionSettingNames.PlotBucket] = props.PlotBucket.BucketName,
         };
 
         // Size tracking: lists the whole bucket per event. 512 MB buys the CPU share that keeps a 5,000-object
@@ -96,8 +96,8 @@ public sealed class LambdaStack : Stack
             Description = "Object Created / Object Deleted in the data bucket → size tracking",
             EventPattern = new EventPattern
             {
-                Source = ["aws.s3"],
-                DetailType = ["Object Created", "Object Deleted"],
+                Source = [S3EventNames.Source],
+                DetailType = [S3EventNames.ObjectCreated, S3EventNames.ObjectDeleted],
                 Detail = new Dictionary<string, object>
                 {
                     ["bucket"] = new Dictionary<string, object> { ["name"] = new[] { props.DataBucket.BucketName } },
@@ -190,7 +190,7 @@ public sealed class LambdaStack : Stack
 
         // Driver: runs the demo (five changes, each waited for) and calls the API; 3 minutes covers five 30 s waits.
         Driver = DotnetFunction("Driver", FunctionCatalog.Driver, props.RepositoryRoot,
-            new Dictionary<string, string>(environment) { [FunctionSettings.PlotApiUrlVariable] = Api.UrlForPath("/plot") },
+            new Dictionary<string, string>(environment) { [FunctionSettingNames.PlotApiUrl] = Api.UrlForPath("/plot") },
             memoryMb: 512, timeout: Duration.Minutes(3));
         Allow(Driver, ["s3:ListBucket"], props.DataBucket.BucketArn);
         Allow(Driver, ["s3:PutObject", "s3:DeleteObject"], props.DataBucket.ArnForObjects("*"));
@@ -293,7 +293,7 @@ public sealed class LambdaStack : Stack
             // The function stops itself shy of this timeout (FunctionSettings.InvocationDeadline) to fail with a clear error.
             Environment = new Dictionary<string, string>(environment)
             {
-                [FunctionSettings.FunctionTimeoutVariable] = timeout.ToSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [FunctionSettingNames.FunctionTimeout] = timeout.ToSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
             Role = role,
             LogGroup = logs,

@@ -6,7 +6,7 @@ using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
 using Amazon.CDK.AWS.SQS;
-using Assignment3.Adapters.Lambda;
+using Assignment3.Catalog;
 using Constructs;
 using CloudWatchMetric = Amazon.CDK.AWS.CloudWatch.Metric;
 
@@ -93,10 +93,10 @@ public sealed class Monitoring : Construct
         Alarm("plot-api-5xx", "The plotting API answered 5xx: the plotting function failed or timed out.",
             props.Api.MetricServerError(new MetricOptions { Period = Period, Statistic = "Sum" }), 1);
 
-        var bucket = new Dictionary<string, string> { [EmbeddedMetrics.BucketDimension] = props.DataBucketName };
+        var bucket = new Dictionary<string, string> { [MetricNames.BucketDimension] = props.DataBucketName };
         CloudWatchMetric Custom(string name, string statistic, IDictionary<string, string>? dimensions = null) => new(new MetricProps
         {
-            Namespace = EmbeddedMetrics.Namespace,
+            Namespace = MetricNames.Namespace,
             MetricName = name,
             DimensionsMap = dimensions,
             Statistic = statistic,
@@ -112,9 +112,9 @@ public sealed class Monitoring : Construct
 
         Dashboard = new Dashboard(this, "Dashboard", new DashboardProps { DashboardName = "assignment3" });
         Dashboard.AddWidgets(
-            Graph("Data bucket size (bytes)", [Custom(EmbeddedMetrics.BucketSizeMetric, "Maximum", bucket)]),
-            Graph("Data bucket objects", [Custom(EmbeddedMetrics.ObjectCountMetric, "Maximum", bucket)]),
-            Graph("Chart render time (ms)", [Custom(EmbeddedMetrics.RenderTimeMetric, "Average"), Custom(EmbeddedMetrics.RenderTimeMetric, "Maximum")]));
+            Graph("Data bucket size (bytes)", [Custom(MetricNames.BucketSize, "Maximum", bucket)]),
+            Graph("Data bucket objects", [Custom(MetricNames.ObjectCount, "Maximum", bucket)]),
+            Graph("Chart render time (ms)", [Custom(MetricNames.ChartRenderTime, "Average"), Custom(MetricNames.ChartRenderTime, "Maximum")]));
         Dashboard.AddWidgets([.. props.Functions.Select(f => Graph($"{f.Name}: invocations, errors | duration (ms)",
             [f.Function.MetricInvocations(), f.Function.MetricErrors()], [f.Function.MetricDuration(new MetricOptions { Statistic = "Maximum" })]))]);
         Dashboard.AddWidgets(

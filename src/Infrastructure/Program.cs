@@ -1,6 +1,5 @@
 using Amazon.CDK;
 using Amazon.JSII.Runtime.Services;
-using Assignment3.Adapters.Lambda;
 using Assignment3.Infrastructure;
 using Microsoft.Extensions.Logging;
 
@@ -12,8 +11,34 @@ if (System.Environment.GetEnvironmentVariable("JSII_SILENCE_WARNING_END_OF_LIFE_
 
 // jsii logs a harmless ReflectionTypeLoadException about Constructs.IMixin below Error level: show errors only.
 ServiceContainer.ServiceProviderOverride = ServiceContainer.BuildServiceProvider(
-    LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Error).AddProvider(new JsonLineLoggerProvider(Console.Error, LogLevel.Error))));
+    LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Error).AddProvider(new StandardErrorLoggerProvider())));
 
 var app = new App();
 AssignmentApp.Build(app, RepositoryRoot.Find());
 app.Synth();
+
+/// <summary>jsii's errors, one line each on standard error.</summary>
+internal sealed class StandardErrorLoggerProvider : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new StandardErrorLogger(categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class StandardErrorLogger(string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                Console.Error.WriteLine($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : $" ({exception.Message})")}");
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.DynamoDB;
 using Amazon.CDK.AWS.S3;
+using Assignment3.Catalog;
 using Constructs;
 using DynamoAttribute = Amazon.CDK.AWS.DynamoDB.Attribute;
 
@@ -12,9 +13,6 @@ namespace Assignment3.Infrastructure;
 /// </summary>
 public sealed class StorageStack : Stack
 {
-    /// <summary>The index that serves the historical maximum in one Query.</summary>
-    public const string SizeIndexName = "GSI_SizeByBucket";
-
     /// <summary>Creates the buckets and the table.</summary>
     public StorageStack(Construct scope, string id, IStackProps? props = null)
         : base(scope, id, props)
@@ -46,20 +44,20 @@ public sealed class StorageStack : Stack
 
         History = new Table(this, "SizeHistoryTable", new TableProps
         {
-            PartitionKey = new DynamoAttribute { Name = "bucket_name", Type = AttributeType.STRING },
-            SortKey = new DynamoAttribute { Name = "time", Type = AttributeType.NUMBER },
+            PartitionKey = new DynamoAttribute { Name = HistorySchema.BucketAttribute, Type = AttributeType.STRING },
+            SortKey = new DynamoAttribute { Name = HistorySchema.TimeAttribute, Type = AttributeType.NUMBER },
             BillingMode = BillingMode.PAY_PER_REQUEST,
             PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
             Encryption = TableEncryption.AWS_MANAGED,
             // Idempotency markers of processed events expire by themselves.
-            TimeToLiveAttribute = "expires_at",
+            TimeToLiveAttribute = HistorySchema.ExpiresAttribute,
             RemovalPolicy = RemovalPolicy.DESTROY,
         });
         History.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
         {
-            IndexName = SizeIndexName,
-            PartitionKey = new DynamoAttribute { Name = "bucket_name", Type = AttributeType.STRING },
-            SortKey = new DynamoAttribute { Name = "total_size", Type = AttributeType.NUMBER },
+            IndexName = HistorySchema.SizeIndexName,
+            PartitionKey = new DynamoAttribute { Name = HistorySchema.BucketAttribute, Type = AttributeType.STRING },
+            SortKey = new DynamoAttribute { Name = HistorySchema.SizeAttribute, Type = AttributeType.NUMBER },
             ProjectionType = ProjectionType.ALL,
         });
 
@@ -95,7 +93,7 @@ public sealed class StorageStack : Stack
     /// <summary>The bucket that receives the charts.</summary>
     public Bucket PlotBucket { get; }
 
-    /// <summary>The size history: <c>bucket_name</c> (S) + <c>time</c> (N), index <see cref="SizeIndexName"/>.</summary>
+    /// <summary>The size history: <see cref="HistorySchema"/>.</summary>
     public Table History { get; }
 
     private Bucket SecureBucket(string id, string logPrefix) => new(this, id, new BucketProps

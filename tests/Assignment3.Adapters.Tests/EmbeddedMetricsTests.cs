@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Assignment3.Adapters.Lambda;
+using Assignment3.Catalog;
 
 namespace Assignment3.Adapters.Tests;
 
@@ -71,8 +72,8 @@ public sealed class EmbeddedMetricsTests
     {
         var at = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
-        var line = AssertValidEmf(WriteOne(m => m.Write(at, new Dictionary<string, string> { [EmbeddedMetrics.BucketDimension] = "assignment3-data" },
-            new Metric(EmbeddedMetrics.BucketSizeMetric, 27, MetricUnit.Bytes), new Metric(EmbeddedMetrics.ObjectCountMetric, 1, MetricUnit.Count))));
+        var line = AssertValidEmf(WriteOne(m => m.Write(at, new Dictionary<string, string> { [MetricNames.BucketDimension] = "assignment3-data" },
+            new Metric(MetricNames.BucketSize, 27, MetricUnit.Bytes), new Metric(MetricNames.ObjectCount, 1, MetricUnit.Count))));
 
         Assert.Equal(at.ToUnixTimeMilliseconds(), line.GetProperty("_aws").GetProperty("Timestamp").GetInt64());
         var directive = line.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
@@ -89,7 +90,7 @@ public sealed class EmbeddedMetricsTests
     public void A_line_without_dimensions_has_one_empty_dimension_set()
     {
         var line = AssertValidEmf(WriteOne(m => m.Write(DateTimeOffset.UtcNow, new Dictionary<string, string>(),
-            new Metric(EmbeddedMetrics.RenderTimeMetric, 12.5, MetricUnit.Milliseconds))));
+            new Metric(MetricNames.ChartRenderTime, 12.5, MetricUnit.Milliseconds))));
 
         Assert.Equal(0, line.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Dimensions")[0].GetArrayLength());
         Assert.Equal(12.5, line.GetProperty("ChartRenderTime").GetDouble());

@@ -2,6 +2,7 @@ using System.Text;
 using Amazon.DynamoDBv2.Model;
 using Amazon.S3.Model;
 using Assignment3.Adapters.Aws;
+using Assignment3.Catalog;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.Tests.Contracts;
@@ -11,7 +12,7 @@ namespace Assignment3.Aws.Tests;
 [Collection(EmulatorCollection.Name)]
 public sealed class DynamoDbHistoryRepositoryContract(EmulatorFixture emulators) : HistoryRepositoryContract
 {
-    public const string IndexName = "GSI_SizeByBucket";
+    public const string IndexName = HistorySchema.SizeIndexName;
 
     protected override async Task<IHistoryRepository> CreateRepositoryAsync() =>
         new DynamoDbHistoryRepository(emulators.DynamoDb, await CreateTableAsync(emulators), IndexName);

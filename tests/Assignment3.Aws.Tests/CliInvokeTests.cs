@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Lambda;
+using Assignment3.Catalog;
 using Assignment3.Cli;
 using Assignment3.Domain.Tests;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Lambda;
+using Assignment3.Catalog;
 using Assignment3.Domain;
 using Assignment3.Functions.SizeTracking;
 using AwsSetup = Assignment3.Adapters.Aws.DependencyInjection;
@@ -173,7 +174,7 @@ public sealed class FaultTests(EmulatorFixture emulators)
 
             if (functionTimeoutSeconds is { } seconds)
             {
-                more[FunctionSettings.FunctionTimeoutVariable] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                more[FunctionSettingNames.FunctionTimeout] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             _function = new SizeTrackingFunction(FunctionHarness.Settings(table, more: more), _log);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.S3;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Catalog;
 
 namespace Assignment3.Aws.Tests;
 
@@ -14,10 +15,10 @@ public static class FunctionHarness
         IReadOnlyDictionary<string, string>? more = null) =>
         new(name => more is not null && more.TryGetValue(name, out var value) ? value : name switch
         {
-            FunctionSettings.TableNameVariable => table,
-            FunctionSettings.DataBucketVariable => dataBucket,
-            FunctionSettings.PlotBucketVariable => plotBucket,
-            FunctionSettings.PlotApiUrlVariable => plotApiUrl,
+            FunctionSettingNames.TableName => table,
+            FunctionSettingNames.DataBucket => dataBucket,
+            FunctionSettingNames.PlotBucket => plotBucket,
+            FunctionSettingNames.PlotApiUrl => plotApiUrl,
             _ => null,
         });
 

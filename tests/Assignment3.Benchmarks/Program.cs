@@ -6,6 +6,7 @@ using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.InMemory;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Aws.Tests;
+using Assignment3.Catalog;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
@@ -132,9 +133,9 @@ static async Task ColdStartsAsync(EmulatorFixture emulators, string functionsDir
     await File.WriteAllTextAsync(Path.Combine(events, "plotting.json"), FunctionHarness.Proxy());
     var environment = new Dictionary<string, string>
     {
-        [FunctionSettings.TableNameVariable] = table,
-        [FunctionSettings.DataBucketVariable] = data,
-        [FunctionSettings.PlotBucketVariable] = plots,
+        [FunctionSettingNames.TableName] = table,
+        [FunctionSettingNames.DataBucket] = data,
+        [FunctionSettingNames.PlotBucket] = plots,
     };
     foreach (var name in new[] { "size-tracking", "plotting" })
     {
@@ -179,7 +180,7 @@ static async Task ColdStartsAsync(EmulatorFixture emulators, string functionsDir
     using var plotting = new PlottingFunction(FunctionHarness.Settings(table, data, plots), TextWriter.Null);
     await using var api = new LocalApiGateway(plotting.Handle);
     await File.WriteAllTextAsync(Path.Combine(events, "driver.json"), "{}");
-    environment[FunctionSettings.PlotApiUrlVariable] = api.Url.ToString();
+    environment[FunctionSettingNames.PlotApiUrl] = api.Url.ToString();
     await using (var rule = new EventBridgeRuleEmulation(emulators, data, tracking.Handle))
     {
         await MeasureAsync("driver", "(includes the demo: five changes, each waited for, polling every 200 ms)");

@@ -27,6 +27,17 @@ public sealed class ArchitectureTests
         Assert.All(packages, p => Assert.True(p == "MediatR" || (p.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) && p.EndsWith(".Abstractions", StringComparison.Ordinal)), p));
     }
 
+    [Fact]
+    public void The_catalog_depends_on_nothing_and_the_cdk_app_on_the_catalog_alone()
+    {
+        static List<string> References(string project, string kind) =>
+            [.. XDocument.Load(Path.Combine(RepositoryRoot(), project)).Descendants(kind).Select(p => Path.GetFileName((string)p.Attribute("Include")!))];
+
+        Assert.Empty(References("src/Catalog/Assignment3.Catalog.csproj", "ProjectReference"));
+        Assert.Empty(References("src/Catalog/Assignment3.Catalog.csproj", "PackageReference"));
+        Assert.Equal(["Assignment3.Catalog.csproj"], References("src/Infrastructure/Assignment3.Infrastructure.csproj", "ProjectReference"));
+    }
+
     public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

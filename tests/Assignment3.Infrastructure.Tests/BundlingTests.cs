@@ -1,4 +1,4 @@
-using Assignment3.Adapters.Lambda;
+using Assignment3.Catalog;
 
 namespace Assignment3.Infrastructure.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
-using Assignment3.Adapters.Lambda;
+using Assignment3.Catalog;
 using static Assignment3.Infrastructure.Tests.SynthesizedApp;
 
 namespace Assignment3.Infrastructure.Tests;
@@ -112,7 +112,7 @@ public sealed class LambdaStackTests
         var properties = FunctionNamed(name).Resource["Properties"]!;
 
         Assert.Equal(seconds, (int)properties["Timeout"]!);
-        Assert.Equal($"{seconds}", (string?)properties["Environment"]!["Variables"]![FunctionSettings.FunctionTimeoutVariable]);
+        Assert.Equal($"{seconds}", (string?)properties["Environment"]!["Variables"]![FunctionSettingNames.FunctionTimeout]);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
-using Assignment3.Adapters.Lambda;
+using Assignment3.Catalog;
 using static Assignment3.Infrastructure.Tests.SynthesizedApp;
 
 namespace Assignment3.Infrastructure.Tests;
@@ -87,8 +87,8 @@ public sealed class MonitoringTests
 
         foreach (var expected in new[]
         {
-            EmbeddedMetrics.Namespace, EmbeddedMetrics.BucketSizeMetric, EmbeddedMetrics.ObjectCountMetric, EmbeddedMetrics.RenderTimeMetric,
-            EmbeddedMetrics.BucketDimension, "Invocations", "Errors", "Duration", "ApproximateNumberOfMessagesVisible",
+            MetricNames.Namespace, MetricNames.BucketSize, MetricNames.ObjectCount, MetricNames.ChartRenderTime,
+            MetricNames.BucketDimension, "Invocations", "Errors", "Duration", "ApproximateNumberOfMessagesVisible",
             "4XXError", "5XXError", "Latency",
         })
         {

@@ -1,4 +1,6 @@
 using Amazon.CDK.Assertions;
+using Assignment3.Adapters.Aws;
+using Assignment3.Catalog;
 using static Assignment3.Infrastructure.Tests.SynthesizedApp;
 
 namespace Assignment3.Infrastructure.Tests;
@@ -27,13 +29,33 @@ public sealed class StorageStackTests
             ("GlobalSecondaryIndexes", new object[]
             {
                 Match.ObjectLike(Props(
-                    ("IndexName", "GSI_SizeByBucket"),
+                    ("IndexName", HistorySchema.SizeIndexName),
                     ("KeySchema", new object[]
                     {
                         Props(("AttributeName", "bucket_name"), ("KeyType", "HASH")),
                         Props(("AttributeName", "total_size"), ("KeyType", "RANGE")),
                     }))),
             }))));
+    }
+
+    [Fact]
+    public void The_deployed_table_is_the_one_the_emulator_tests_create()
+    {
+        var created = DynamoDbHistoryRepository.TableDefinition("any", HistorySchema.SizeIndexName);
+        var deployed = Resources(Storage, "AWS::DynamoDB::Table").Single().Resource["Properties"]!;
+        static string[] Keys(IEnumerable<(string Name, string Type)> keys) => [.. keys.Select(k => $"{k.Name}:{k.Type}")];
+
+        Assert.Equal(Keys(created.KeySchema.Select(k => (k.AttributeName, k.KeyType.Value))),
+            Keys(deployed["KeySchema"]!.AsArray().Select(k => ((string)k!["AttributeName"]!, (string)k["KeyType"]!))));
+        Assert.Equal(Keys(created.AttributeDefinitions.Select(a => (a.AttributeName, a.AttributeType.Value)).Order()),
+            Keys(deployed["AttributeDefinitions"]!.AsArray().Select(a => ((string)a!["AttributeName"]!, (string)a["AttributeType"]!)).Order()));
+        Assert.Equal(created.BillingMode.Value, (string?)deployed["BillingMode"]);
+        var createdIndex = Assert.Single(created.GlobalSecondaryIndexes);
+        var deployedIndex = Assert.Single(deployed["GlobalSecondaryIndexes"]!.AsArray())!;
+        Assert.Equal(createdIndex.IndexName, (string?)deployedIndex["IndexName"]);
+        Assert.Equal(Keys(createdIndex.KeySchema.Select(k => (k.AttributeName, k.KeyType.Value))),
+            Keys(deployedIndex["KeySchema"]!.AsArray().Select(k => ((string)k!["AttributeName"]!, (string)k["KeyType"]!))));
+        Assert.Equal(createdIndex.Projection.ProjectionType.Value, (string?)deployedIndex["Projection"]!["ProjectionType"]);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Assignment3.Catalog;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 
@@ -31,21 +32,6 @@ namespace Assignment3.Adapters.Aws;
 /// </remarks>
 public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tableName, string sizeIndexName) : IHistoryRepository
 {
-    /// <summary>Partition key attribute.</summary>
-    public const string BucketAttribute = "bucket_name";
-
-    /// <summary>Sort key attribute (epoch milliseconds).</summary>
-    public const string TimeAttribute = "time";
-
-    /// <summary>Total size attribute (the GSI's sort key).</summary>
-    public const string SizeAttribute = "total_size";
-
-    /// <summary>Object count attribute.</summary>
-    public const string CountAttribute = "object_cnt";
-
-    /// <summary>The TTL attribute of idempotency markers (epoch seconds).</summary>
-    public const string ExpiresAttribute = "expires_at";
-
     /// <summary>How long an event id is remembered: longer than Lambda's and EventBridge's retries last (at most 24 h).</summary>
     public static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(2);
 
@@ -57,7 +43,7 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
 
     private const string MarkerPrefix = "event#";
     private const string ConditionalCheckFailed = "ConditionalCheckFailed";
-    private const string NotExists = "attribute_not_exists(" + BucketAttribute + ")";
+    private const string NotExists = "attribute_not_exists(" + HistorySchema.BucketAttribute + ")";
 
     /// <inheritdoc />
     public async Task<AppendResult> AppendAsync(SizeRecord record, string? idempotencyKey, CancellationToken cancellationToken)
@@ -145,7 +131,7 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
                 TableName = tableName,
                 // "time" is a reserved word in DynamoDB expressions.
                 KeyConditionExpression = "bucket_name = :b AND #t BETWEEN :from AND :to",
-                ExpressionAttributeNames = new Dictionary<string, string> { ["#t"] = TimeAttribute },
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#t"] = HistorySchema.TimeAttribute },
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue>
                 {
                     [":b"] = new() { S = bucketName },
@@ -186,17 +172,17 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
         BillingMode = BillingMode.PAY_PER_REQUEST,
         AttributeDefinitions =
         [
-            new AttributeDefinition(BucketAttribute, ScalarAttributeType.S),
-            new AttributeDefinition(TimeAttribute, ScalarAttributeType.N),
-            new AttributeDefinition(SizeAttribute, ScalarAttributeType.N),
+            new AttributeDefinition(HistorySchema.BucketAttribute, ScalarAttributeType.S),
+            new AttributeDefinition(HistorySchema.TimeAttribute, ScalarAttributeType.N),
+            new AttributeDefinition(HistorySchema.SizeAttribute, ScalarAttributeType.N),
         ],
-        KeySchema = [new KeySchemaElement(BucketAttribute, KeyType.HASH), new KeySchemaElement(TimeAttribute, KeyType.RANGE)],
+        KeySchema = [new KeySchemaElement(HistorySchema.BucketAttribute, KeyType.HASH), new KeySchemaElement(HistorySchema.TimeAttribute, KeyType.RANGE)],
         GlobalSecondaryIndexes =
         [
             new GlobalSecondaryIndex
             {
                 IndexName = sizeIndexName,
-                KeySchema = [new KeySchemaElement(BucketAttribute, KeyType.HASH), new KeySchemaElement(SizeAttribute, KeyType.RANGE)],
+                KeySchema = [new KeySchemaElement(HistorySchema.BucketAttribute, KeyType.HASH), new KeySchemaElement(HistorySchema.SizeAttribute, KeyType.RANGE)],
                 Projection = new Projection { ProjectionType = ProjectionType.ALL },
             },
         ],
@@ -244,14 +230,14 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
 
     private static Dictionary<string, AttributeValue> Key(string bucket, long time) => new()
     {
-        [BucketAttribute] = new() { S = bucket },
-        [TimeAttribute] = Number(time),
+        [HistorySchema.BucketAttribute] = new() { S = bucket },
+        [HistorySchema.TimeAttribute] = Number(time),
     };
 
     private static Dictionary<string, AttributeValue> ToItem(SizeRecord record) => new(Key(record.BucketName, record.TimeMilliseconds))
     {
-        [SizeAttribute] = Number(record.TotalSize),
-        [CountAttribute] = Number(record.ObjectCount),
+        [HistorySchema.SizeAttribute] = Number(record.TotalSize),
+        [HistorySchema.CountAttribute] = Number(record.ObjectCount),
     };
 
     private static Dictionary<string, AttributeValue> ToMarker(string idempotencyKey, SizeRecord record) => new(Key(MarkerPrefix + idempotencyKey, 0))
@@ -260,14 +246,14 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
         ["recorded_time"] = Number(record.TimeMilliseconds),
         ["recorded_size"] = Number(record.TotalSize),
         ["recorded_cnt"] = Number(record.ObjectCount),
-        [ExpiresAttribute] = Number(DateTimeOffset.UtcNow.Add(MarkerLifetime).ToUnixTimeSeconds()),
+        [HistorySchema.ExpiresAttribute] = Number(DateTimeOffset.UtcNow.Add(MarkerLifetime).ToUnixTimeSeconds()),
     };
 
     private static SizeRecord FromItem(Dictionary<string, AttributeValue> item) => new(
-        item[BucketAttribute].S,
-        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item[TimeAttribute].N, CultureInfo.InvariantCulture)),
-        long.Parse(item[SizeAttribute].N, CultureInfo.InvariantCulture),
-        int.Parse(item[CountAttribute].N, CultureInfo.InvariantCulture));
+        item[HistorySchema.BucketAttribute].S,
+        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item[HistorySchema.TimeAttribute].N, CultureInfo.InvariantCulture)),
+        long.Parse(item[HistorySchema.SizeAttribute].N, CultureInfo.InvariantCulture),
+        int.Parse(item[HistorySchema.CountAttribute].N, CultureInfo.InvariantCulture));
 
     private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 }

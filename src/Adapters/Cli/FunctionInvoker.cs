@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using Assignment3.Adapters.Lambda;
+using Assignment3.Catalog;
 
 namespace Assignment3.Cli;
 

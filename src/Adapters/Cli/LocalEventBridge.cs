@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Assignment3.Adapters.InMemory;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Catalog;
 using Assignment3.Domain.UseCases;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,8 +63,8 @@ public sealed class LocalEventBridge : IAsyncDisposable
         {
             Version = "0",
             Id = Guid.NewGuid().ToString(),
-            DetailType = created ? S3ObjectEvent.ObjectCreated : S3ObjectEvent.ObjectDeleted,
-            Source = S3ObjectEvent.S3Source,
+            DetailType = created ? S3EventNames.ObjectCreated : S3EventNames.ObjectDeleted,
+            Source = S3EventNames.Source,
             Account = LocalAccount,
             Time = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             Region = LocalRegion,
@@ -106,7 +107,7 @@ public sealed class LocalEventBridge : IAsyncDisposable
                 var request = S3EventTranslator.Translate(document);
                 using var scope = _services.CreateScope();
                 var recorded = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request);
-                _report($"      event {(change.Kind == BlobChangeKind.Created ? S3ObjectEvent.ObjectCreated : S3ObjectEvent.ObjectDeleted)} " +
+                _report($"      event {(change.Kind == BlobChangeKind.Created ? S3EventNames.ObjectCreated : S3EventNames.ObjectDeleted)} " +
                     $"{change.Key} → recorded {recorded.Record.ObjectCount} object(s), {recorded.Record.TotalSize} B");
             }
             catch (Exception ex)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Assignment3.Catalog;
 
 namespace Assignment3.Adapters.Lambda;
 
@@ -30,21 +31,6 @@ public sealed record Metric(string Name, double Value, MetricUnit Unit);
 /// </summary>
 public sealed class EmbeddedMetrics(Action<string> writeLine)
 {
-    /// <summary>The namespace every metric of this system is in.</summary>
-    public const string Namespace = "Assignment3";
-
-    /// <summary>size-tracking: the tracked bucket's total size after a change (dimension <see cref="BucketDimension"/>).</summary>
-    public const string BucketSizeMetric = "BucketSizeBytes";
-
-    /// <summary>size-tracking: the tracked bucket's object count after a change (dimension <see cref="BucketDimension"/>).</summary>
-    public const string ObjectCountMetric = "ObjectCount";
-
-    /// <summary>plotting: how long drawing and encoding one chart took (no dimension).</summary>
-    public const string RenderTimeMetric = "ChartRenderTime";
-
-    /// <summary>The dimension of the bucket metrics.</summary>
-    public const string BucketDimension = "BucketName";
-
     // EMF allows at most 100 metrics and 30 dimensions per directive; these lines stay far below.
     private const int MaxMetrics = 100;
     private const int MaxDimensions = 30;
@@ -73,7 +59,7 @@ public sealed class EmbeddedMetrics(Action<string> writeLine)
             json.WriteNumber("Timestamp", timestamp.ToUnixTimeMilliseconds());
             json.WriteStartArray("CloudWatchMetrics");
             json.WriteStartObject();
-            json.WriteString("Namespace", Namespace);
+            json.WriteString("Namespace", MetricNames.Namespace);
             json.WriteStartArray("Dimensions");
             json.WriteStartArray();
             foreach (var name in dimensions.Keys)

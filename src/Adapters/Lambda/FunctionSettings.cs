@@ -1,3 +1,5 @@
+using Assignment3.Catalog;
+
 namespace Assignment3.Adapters.Lambda;
 
 /// <summary>
@@ -6,52 +8,31 @@ namespace Assignment3.Adapters.Lambda;
 /// </summary>
 public sealed class FunctionSettings(Func<string, string?> read)
 {
-    /// <summary>The history table.</summary>
-    public const string TableNameVariable = "TABLE_NAME";
-
-    /// <summary>The by-size index of the table.</summary>
-    public const string SizeIndexNameVariable = "SIZE_INDEX_NAME";
-
-    /// <summary>The tracked bucket.</summary>
-    public const string DataBucketVariable = "DATA_BUCKET_NAME";
-
-    /// <summary>The bucket charts go to.</summary>
-    public const string PlotBucketVariable = "PLOT_BUCKET_NAME";
-
-    /// <summary>The plotting API's full URL (the POST method).</summary>
-    public const string PlotApiUrlVariable = "PLOT_API_URL";
-
-    /// <summary>The function's timeout in seconds, as configured in Lambda (the stack sets it from the same value).</summary>
-    public const string FunctionTimeoutVariable = "FUNCTION_TIMEOUT_SECONDS";
-
-    /// <summary>The index name used when <see cref="SizeIndexNameVariable"/> is not set.</summary>
-    public const string DefaultSizeIndexName = "GSI_SizeByBucket";
-
     /// <summary>Settings from this process's environment.</summary>
     public static FunctionSettings FromEnvironment() => new(Environment.GetEnvironmentVariable);
 
     /// <summary>The history table's name.</summary>
-    public string TableName => Required(TableNameVariable);
+    public string TableName => Required(FunctionSettingNames.TableName);
 
     /// <summary>The by-size index's name.</summary>
-    public string SizeIndexName => Optional(SizeIndexNameVariable) ?? DefaultSizeIndexName;
+    public string SizeIndexName => Optional(FunctionSettingNames.SizeIndexName) ?? HistorySchema.SizeIndexName;
 
     /// <summary>The tracked bucket's name.</summary>
-    public string DataBucketName => Required(DataBucketVariable);
+    public string DataBucketName => Required(FunctionSettingNames.DataBucket);
 
     /// <summary>The chart bucket's name.</summary>
-    public string PlotBucketName => Required(PlotBucketVariable);
+    public string PlotBucketName => Required(FunctionSettingNames.PlotBucket);
 
     /// <summary>
     /// How long an invocation may run before it gives up on its own: shy of the function's timeout by a tenth
     /// (0.5 s to 5 s), so a stalled dependency fails the invocation with a clear error instead of Lambda killing it
-    /// mid-call. Without <see cref="FunctionTimeoutVariable"/> (a local run), invocations have no deadline.
+    /// mid-call. Without <see cref="FunctionSettingNames.FunctionTimeout"/> (a local run), invocations have no deadline.
     /// </summary>
     public TimeSpan? InvocationDeadline
     {
         get
         {
-            if (Optional(FunctionTimeoutVariable) is not { } text)
+            if (Optional(FunctionSettingNames.FunctionTimeout) is not { } text)
             {
                 return null;
             }
@@ -60,7 +41,7 @@ public sealed class FunctionSettings(Func<string, string?> read)
                 || !double.IsFinite(seconds) || seconds < 1 || seconds > 900)
             {
                 throw new MissingSettingException(
-                    $"environment variable {FunctionTimeoutVariable} must be the function's timeout in seconds (1 to 900), was '{text}'");
+                    $"environment variable {FunctionSettingNames.FunctionTimeout} must be the function's timeout in seconds (1 to 900), was '{text}'");
             }
 
             var timeout = TimeSpan.FromSeconds(seconds);
@@ -77,10 +58,10 @@ public sealed class FunctionSettings(Func<string, string?> read)
     {
         get
         {
-            var text = Required(PlotApiUrlVariable);
+            var text = Required(FunctionSettingNames.PlotApiUrl);
             return Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
                 ? url
-                : throw new MissingSettingException($"environment variable {PlotApiUrlVariable} must be an absolute http(s) URL, was '{text}'");
+                : throw new MissingSettingException($"environment variable {FunctionSettingNames.PlotApiUrl} must be an absolute http(s) URL, was '{text}'");
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Catalog;
 using Assignment3.Domain.UseCases;
 
 namespace Assignment3.Adapters.Lambda;
@@ -28,15 +29,15 @@ public static class S3EventTranslator
             throw new InvalidEventException("event is empty (JSON null)");
         }
 
-        if (parsed.Source != S3ObjectEvent.S3Source)
+        if (parsed.Source != S3EventNames.Source)
         {
-            throw new InvalidEventException($"event source must be '{S3ObjectEvent.S3Source}', was {Quote(parsed.Source)}");
+            throw new InvalidEventException($"event source must be '{S3EventNames.Source}', was {Quote(parsed.Source)}");
         }
 
-        if (parsed.DetailType is not (S3ObjectEvent.ObjectCreated or S3ObjectEvent.ObjectDeleted))
+        if (parsed.DetailType is not (S3EventNames.ObjectCreated or S3EventNames.ObjectDeleted))
         {
             throw new InvalidEventException(
-                $"event detail-type must be '{S3ObjectEvent.ObjectCreated}' or '{S3ObjectEvent.ObjectDeleted}', was {Quote(parsed.DetailType)}");
+                $"event detail-type must be '{S3EventNames.ObjectCreated}' or '{S3EventNames.ObjectDeleted}', was {Quote(parsed.DetailType)}");
         }
 
         if (string.IsNullOrWhiteSpace(parsed.Id))

@@ -1,3 +1,4 @@
+using Assignment3.Catalog;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 using Microsoft.Data.Sqlite;
@@ -18,7 +19,7 @@ public sealed class SqliteHistoryRepository : IHistoryRepository
     {
         _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString();
         using var connection = Open();
-        Execute(connection, """
+        Execute(connection, $"""
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS size_history (
                 bucket_name TEXT NOT NULL,
@@ -28,7 +29,7 @@ public sealed class SqliteHistoryRepository : IHistoryRepository
                 event_id    TEXT UNIQUE,
                 PRIMARY KEY (bucket_name, time)
             ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS GSI_SizeByBucket ON size_history (bucket_name, total_size);
+            CREATE INDEX IF NOT EXISTS {HistorySchema.SizeIndexName} ON size_history (bucket_name, total_size);
             """);
     }
 
@@ -82,7 +83,7 @@ public sealed class SqliteHistoryRepository : IHistoryRepository
     /// <inheritdoc />
     public async Task<SizeRecord?> GetLargestAsync(string bucketName, CancellationToken cancellationToken) =>
         await QuerySingleAsync(
-            $"SELECT {Columns} FROM size_history INDEXED BY GSI_SizeByBucket WHERE bucket_name = $p0 ORDER BY total_size DESC LIMIT 1",
+            $"SELECT {Columns} FROM size_history INDEXED BY {HistorySchema.SizeIndexName} WHERE bucket_name = $p0 ORDER BY total_size DESC LIMIT 1",
             [bucketName], cancellationToken);
 
     private SqliteConnection Open()

@@ -5,6 +5,7 @@ using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Charting;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Catalog;
 using Assignment3.Domain.Pipeline;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
@@ -156,7 +157,7 @@ public sealed class PlottingFunction : IDisposable
     private sealed class BadRequestException(string message) : Exception(message);
 }
 
-/// <summary>Times each render and reports it as the <see cref="EmbeddedMetrics.RenderTimeMetric"/> metric.</summary>
+/// <summary>Times each render and reports it as the <see cref="MetricNames.ChartRenderTime"/> metric.</summary>
 internal sealed class MeasuredChartRenderer(ISizeChartRenderer inner, EmbeddedMetrics metrics) : ISizeChartRenderer
 {
     public byte[] RenderPng(SizeChart chart)
@@ -164,7 +165,7 @@ internal sealed class MeasuredChartRenderer(ISizeChartRenderer inner, EmbeddedMe
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var png = inner.RenderPng(chart);
         metrics.Write(DateTimeOffset.UtcNow, new Dictionary<string, string>(),
-            new Metric(EmbeddedMetrics.RenderTimeMetric, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricUnit.Milliseconds));
+            new Metric(MetricNames.ChartRenderTime, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricUnit.Milliseconds));
         return png;
     }
 }

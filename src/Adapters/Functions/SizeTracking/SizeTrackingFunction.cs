@@ -1,6 +1,7 @@
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Catalog;
 using Assignment3.Domain.UseCases;
 using Microsoft.Extensions.Logging;
 
@@ -47,9 +48,9 @@ public sealed class SizeTrackingFunction : IDisposable
             if (!recorded.WasDuplicate)
             {
                 // Once per record, at the record's time: a repeated event adds no data point.
-                _host.Metrics.Write(record.Time, new Dictionary<string, string> { [EmbeddedMetrics.BucketDimension] = record.BucketName },
-                    new Metric(EmbeddedMetrics.BucketSizeMetric, record.TotalSize, MetricUnit.Bytes),
-                    new Metric(EmbeddedMetrics.ObjectCountMetric, record.ObjectCount, MetricUnit.Count));
+                _host.Metrics.Write(record.Time, new Dictionary<string, string> { [MetricNames.BucketDimension] = record.BucketName },
+                    new Metric(MetricNames.BucketSize, record.TotalSize, MetricUnit.Bytes),
+                    new Metric(MetricNames.ObjectCount, record.ObjectCount, MetricUnit.Count));
             }
 
             return FunctionHost.Respond(

@@ -8,15 +8,6 @@ namespace Assignment3.Adapters.Lambda.Contracts;
 /// </summary>
 public sealed class S3ObjectEvent
 {
-    /// <summary>The event bus "detail-type" for a created or replaced object.</summary>
-    public const string ObjectCreated = "Object Created";
-
-    /// <summary>The event bus "detail-type" for a removed object.</summary>
-    public const string ObjectDeleted = "Object Deleted";
-
-    /// <summary>The "source" of every S3 event.</summary>
-    public const string S3Source = "aws.s3";
-
     [JsonPropertyName("version")] public string? Version { get; set; }
     [JsonPropertyName("id")] public string? Id { get; set; }
     [JsonPropertyName("detail-type")] public string? DetailType { get; set; }

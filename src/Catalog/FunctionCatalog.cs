@@ -1,4 +1,4 @@
-namespace Assignment3.Adapters.Lambda;
+namespace Assignment3.Catalog;
 
 /// <summary>One deployable function: where its project lives and the handler string the managed runtime calls.</summary>
 /// <param name="Name">The short name used by the CLI and in resource names.</param>

@@ -1,0 +1,23 @@
+namespace Assignment3.Catalog;
+
+/// <summary>The environment variables the CDK stack sets and the functions read.</summary>
+public static class FunctionSettingNames
+{
+    /// <summary>The history table.</summary>
+    public const string TableName = "TABLE_NAME";
+
+    /// <summary>The by-size index of the table.</summary>
+    public const string SizeIndexName = "SIZE_INDEX_NAME";
+
+    /// <summary>The tracked bucket.</summary>
+    public const string DataBucket = "DATA_BUCKET_NAME";
+
+    /// <summary>The bucket charts go to.</summary>
+    public const string PlotBucket = "PLOT_BUCKET_NAME";
+
+    /// <summary>The plotting API's full URL (the POST method).</summary>
+    public const string PlotApiUrl = "PLOT_API_URL";
+
+    /// <summary>The function's timeout in seconds, as configured in Lambda.</summary>
+    public const string FunctionTimeout = "FUNCTION_TIMEOUT_SECONDS";
+}

@@ -1,0 +1,20 @@
+namespace Assignment3.Catalog;
+
+/// <summary>The system's own CloudWatch metrics: the functions write them, the dashboard shows them.</summary>
+public static class MetricNames
+{
+    /// <summary>The namespace every metric of this system is in.</summary>
+    public const string Namespace = "Assignment3";
+
+    /// <summary>size-tracking: the tracked bucket's total size after a change, in bytes (dimension <see cref="BucketDimension"/>).</summary>
+    public const string BucketSize = "BucketSizeBytes";
+
+    /// <summary>size-tracking: the tracked bucket's object count after a change (dimension <see cref="BucketDimension"/>).</summary>
+    public const string ObjectCount = "ObjectCount";
+
+    /// <summary>plotting: how long drawing and encoding one chart took, in milliseconds (no dimension).</summary>
+    public const string ChartRenderTime = "ChartRenderTime";
+
+    /// <summary>The dimension of the bucket metrics.</summary>
+    public const string BucketDimension = "BucketName";
+}
