@@ -110,7 +110,12 @@ public sealed class PlottingFunctionTests(EmulatorFixture emulators)
         Assert.Equal(400, status);
         Assert.Contains(problem, error.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Empty((await emulators.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = setup.PlotBucket })).S3Objects ?? []);
-        Assert.Contains(FunctionHarness.LogLines(setup.Log), line => line.GetProperty("level").GetString() == "Error");
+        // The caller's mistake: one warning, no error, no stack trace.
+        var lines = FunctionHarness.LogLines(setup.Log);
+        Assert.DoesNotContain(lines, line => line.GetProperty("level").GetString() == "Error");
+        var warning = Assert.Single(lines, line => line.GetProperty("level").GetString() == "Warning");
+        Assert.False(warning.TryGetProperty("exception", out _));
+        Assert.Contains(problem, warning.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

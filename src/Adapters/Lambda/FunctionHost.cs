@@ -98,6 +98,21 @@ public sealed class FunctionHost : IDisposable
         return failure;
     }
 
+    /// <summary>
+    /// Logs a refused request as one warning without a stack trace (the caller's mistake, not a fault), unless the
+    /// domain pipeline already did, and returns it.
+    /// </summary>
+    public Exception Refuse(Exception refusal, string what)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        if (refusal is not Domain.Pipeline.RequestValidationException)
+        {
+            Logger.LogWarning("{What}: {Error}", what, refusal.Message);
+        }
+
+        return refusal;
+    }
+
     // MediatR wraps a handler's construction error; the setting's name is in the inner exception.
     private static MissingSettingException? FindSettingError(Exception? error)
     {

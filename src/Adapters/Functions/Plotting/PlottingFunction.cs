@@ -42,119 +42,38 @@ public sealed class PlottingFunction : IDisposable
             .AddSingleton(new ChartSettings(settings.PlotBucketName)));
     }
 
+    /// <summary>How long the link to a chart works: long enough to open it from the response, short enough not to linger.</summary>
+    public static readonly TimeSpan LinkLifetime = TimeSpan.FromMinutes(15);
+
     /// <summary>Draws the chart the request asks for.</summary>
     public async Task<Stream> Handle(Stream input)
     {
         ApiGatewayProxyResponse response;
         try
         {
-            var request = await ParseAsync(input);
-            response = await _host.SendAsync(request) switch
-            {
-                SizeChartResult.Rendered chart => Json(HttpStatusCode.OK, PlotResponseBody.Describe(await WithLinkAsync(chart)), LambdaJsonContext.Default.PlotResponseBody),
-                SizeChartResult.NoHistory missing => Error(HttpStatusCode.NotFound, missing.Message),
-                var other => throw new InvalidOperationException($"unexpected chart result {other}"),
-            };
+            var request = PlotApiTranslator.Translate(await FunctionHost.ReadAllAsync(input), _settings.DataBucketName);
+            var result = await _host.SendAsync(request);
+            response = PlotApiTranslator.Answer(result is SizeChartResult.Rendered chart ? await WithLinkAsync(chart) : result);
         }
-        catch (Exception ex) when (ex is BadRequestException or RequestValidationException)
+        catch (Exception ex) when (ex is BadPlotRequestException or RequestValidationException)
         {
-            _host.Fail(ex, "bad plot request");
-            response = Error(HttpStatusCode.BadRequest, ex.Message);
+            response = PlotApiTranslator.Error(HttpStatusCode.BadRequest, _host.Refuse(ex, "bad plot request").Message);
         }
         catch (Exception ex)
         {
             var error = _host.Fail(ex, "plotting failed");
-            response = Error(HttpStatusCode.InternalServerError,
+            response = PlotApiTranslator.Error(HttpStatusCode.InternalServerError,
                 error is MissingSettingException ? error.Message : "internal error; the plotting function's log has the details");
         }
 
         return FunctionHost.Respond(response, LambdaJsonContext.Default.ApiGatewayProxyResponse);
     }
 
-    /// <summary>How long the link to a chart works: long enough to open it from the response, short enough not to linger.</summary>
-    public static readonly TimeSpan LinkLifetime = TimeSpan.FromMinutes(15);
-
     /// <inheritdoc />
     public void Dispose() => _host.Dispose();
 
     private async Task<SizeChartResult.Rendered> WithLinkAsync(SizeChartResult.Rendered chart) =>
         chart with { Link = await _host.GetRequiredService<S3BlobStore>().PresignGetAsync(chart.Location.BucketName, chart.Location.Key, LinkLifetime) };
-
-    private async Task<RenderSizeChart> ParseAsync(Stream input)
-    {
-        ApiGatewayProxyRequest proxy;
-        try
-        {
-            proxy = JsonSerializer.Deserialize(await FunctionHost.ReadAllAsync(input), LambdaJsonContext.Default.ApiGatewayProxyRequest)
-                ?? throw new BadRequestException("request is empty");
-        }
-        catch (JsonException ex)
-        {
-            throw new BadRequestException($"request is not an API Gateway proxy event: {ex.Message}");
-        }
-
-        if (proxy.HttpMethod is { } method && !method.Equals("POST", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new BadRequestException($"method {method} is not supported; use POST");
-        }
-
-        var body = ParseBody(proxy);
-        var query = proxy.QueryStringParameters ?? new Dictionary<string, string>();
-        var bucket = Agree("bucket", query.TryGetValue("bucket", out var b) ? b : null, body?.Bucket);
-        var windowText = Agree("window", query.TryGetValue("window", out var w) ? w : null, WindowText(body?.Window));
-
-        TimeSpan? window = null;
-        if (windowText is not null)
-        {
-            window = DurationText.TryParse(windowText, out var parsed, out var problem) ? parsed : throw new BadRequestException($"window: {problem}");
-        }
-
-        return new RenderSizeChart(bucket ?? _settings.DataBucketName, window);
-    }
-
-    private static PlotRequestBody? ParseBody(ApiGatewayProxyRequest proxy)
-    {
-        if (string.IsNullOrWhiteSpace(proxy.Body))
-        {
-            return null;
-        }
-
-        try
-        {
-            var json = proxy.IsBase64Encoded ? Convert.FromBase64String(proxy.Body) : Encoding.UTF8.GetBytes(proxy.Body);
-            return JsonSerializer.Deserialize(json, LambdaJsonContext.Default.PlotRequestBody);
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException)
-        {
-            throw new BadRequestException($"body must be a JSON object like {{\"bucket\": \"name\", \"window\": \"10s\"}}: {ex.Message}");
-        }
-    }
-
-    private static string? WindowText(JsonElement? window) => window switch
-    {
-        null => null,
-        { ValueKind: JsonValueKind.String } text => text.GetString(),
-        { ValueKind: JsonValueKind.Number } seconds => seconds.GetRawText(),
-        { ValueKind: JsonValueKind.Null } => null,
-        var other => throw new BadRequestException($"window must be a string such as \"10s\" or a number of seconds, was {other.Value.ValueKind}"),
-    };
-
-    private static string? Agree(string name, string? fromQuery, string? fromBody) =>
-        fromQuery is not null && fromBody is not null && fromQuery != fromBody
-            ? throw new BadRequestException($"{name} is given twice with different values ('{fromQuery}' in the query, '{fromBody}' in the body)")
-            : fromQuery ?? fromBody;
-
-    private static ApiGatewayProxyResponse Error(HttpStatusCode status, string message) =>
-        Json(status, new ErrorBody(message), LambdaJsonContext.Default.ErrorBody);
-
-    private static ApiGatewayProxyResponse Json<T>(HttpStatusCode status, T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => new()
-    {
-        StatusCode = (int)status,
-        Headers = { ["Content-Type"] = "application/json" },
-        Body = JsonSerializer.Serialize(body, type),
-    };
-
-    private sealed class BadRequestException(string message) : Exception(message);
 }
 
 /// <summary>Times each render and reports it as the <see cref="MetricNames.ChartRenderTime"/> metric.</summary>
