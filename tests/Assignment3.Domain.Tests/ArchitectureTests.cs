@@ -38,6 +38,18 @@ public sealed class ArchitectureTests
         Assert.Equal(["Assignment3.Catalog.csproj"], References("src/Infrastructure/Assignment3.Infrastructure.csproj", "ProjectReference"));
     }
 
+    [Fact]
+    public void Ports_name_no_type_of_the_use_cases()
+    {
+        var ports = typeof(SizeRecord).Assembly.GetTypes().Where(t => t.Namespace == "Assignment3.Domain.Ports");
+        var named = ports.SelectMany(t => t.GetMethods().SelectMany(m => m.GetParameters().Select(p => p.ParameterType).Append(m.ReturnType))
+            .Concat(t.GetProperties().Select(p => p.PropertyType)));
+
+        Assert.DoesNotContain(named.SelectMany(Unwrap), type => type.Namespace == "Assignment3.Domain.UseCases");
+
+        static IEnumerable<Type> Unwrap(Type type) => type.IsGenericType ? type.GetGenericArguments().SelectMany(Unwrap).Prepend(type) : [type];
+    }
+
     public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

@@ -5,6 +5,7 @@ using Amazon.Runtime.Endpoints;
 using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Auth;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
 

@@ -1,3 +1,4 @@
+using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
 using MediatR;

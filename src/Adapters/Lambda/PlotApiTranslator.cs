@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Domain;
 using Assignment3.Domain.UseCases;
 
 namespace Assignment3.Adapters.Lambda;

@@ -1,5 +1,3 @@
-using Assignment3.Domain.UseCases;
-
 namespace Assignment3.Domain.Ports;
 
 /// <summary>The way a caller asks for a chart: the REST API in the cloud, a direct call on a laptop.</summary>

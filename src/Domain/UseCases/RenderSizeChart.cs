@@ -25,28 +25,6 @@ public sealed record RenderSizeChart(string BucketName, TimeSpan? Window = null)
 /// <param name="Height">Image height in pixels.</param>
 public sealed record ChartSettings(string PlotBucketName, int Width = 1000, int Height = 600);
 
-/// <summary>What a chart request produced.</summary>
-public abstract record SizeChartResult(string BucketName)
-{
-    /// <summary>The chart was drawn and stored.</summary>
-    /// <param name="BucketName">The bucket drawn.</param>
-    /// <param name="Location">Where the PNG was stored.</param>
-    /// <param name="PointsDrawn">How many records the window held.</param>
-    /// <param name="Largest">The historical maximum drawn as a line.</param>
-    /// <param name="From">Start of the window (inclusive).</param>
-    /// <param name="To">End of the window: the latest record (inclusive).</param>
-    /// <param name="Link">A link a person can open to see the PNG, when the adapter that stored it can give one.</param>
-    public sealed record Rendered(string BucketName, BlobLocation Location, int PointsDrawn, SizeRecord Largest,
-        DateTimeOffset From, DateTimeOffset To, Uri? Link = null) : SizeChartResult(BucketName);
-
-    /// <summary>The bucket has no history yet, so there is nothing to draw.</summary>
-    public sealed record NoHistory(string BucketName) : SizeChartResult(BucketName)
-    {
-        /// <summary>The sentence shown to the caller.</summary>
-        public string Message => $"no history for bucket {BucketName}";
-    }
-}
-
 /// <summary>Refuses a bad bucket name or a window that is not positive or too long.</summary>
 public sealed class RenderSizeChartValidator : IRequestValidator<RenderSizeChart>
 {

@@ -1,11 +1,10 @@
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Charting;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.Contracts;
 using Assignment3.Catalog;
+using Assignment3.Domain;
 using Assignment3.Domain.Pipeline;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
