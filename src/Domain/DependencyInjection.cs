@@ -22,10 +22,12 @@ public static class DependencyInjection
         services.AddTransient<IRequestHandler<RecordBucketSize, RecordedSize>, RecordBucketSizeHandler>();
         services.AddTransient<IRequestHandler<RenderSizeChart, SizeChartResult>, RenderSizeChartHandler>();
         services.AddTransient<IRequestHandler<RunDemo, DemoReport>, RunDemoHandler>();
+        services.AddTransient<IRequestHandler<GetSizeHistory, IReadOnlyList<SizeRecord>>, GetSizeHistoryHandler>();
 
         services.AddTransient<IRequestValidator<RecordBucketSize>, RecordBucketSizeValidator>();
         services.AddTransient<IRequestValidator<RenderSizeChart>, RenderSizeChartValidator>();
         services.AddTransient<IRequestValidator<RunDemo>, RunDemoValidator>();
+        services.AddTransient<IRequestValidator<GetSizeHistory>, GetSizeHistoryValidator>();
 
         // The first behaviour registered is the outermost: log everything, including refused requests.
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(LoggingBehavior<,>));

@@ -105,6 +105,19 @@ public sealed class CliTests
         SqliteConnection.ClearAllPools();
     }
 
+    [Fact]
+    public async Task History_of_a_bad_bucket_name_is_a_usage_error_and_opens_nothing()
+    {
+        using var parent = new TempDirectory();
+        var state = parent["never-made"];
+
+        var (exitCode, _, error) = await Run("--state", state, "history", "Bad_Bucket");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("bucket", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(state));
+    }
+
     [Theory]
     [InlineData("plot", "Bad_Bucket")]
     [InlineData("plot", "assignment3-data", "--window", "-3s")]

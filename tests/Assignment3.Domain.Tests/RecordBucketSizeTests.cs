@@ -150,3 +150,37 @@ public sealed class HoldingBlobStore(IBlobStore inner, Task release) : IBlobStor
     public Task DeleteAsync(string bucketName, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
         inner.DeleteAsync(bucketName, keys, cancellationToken);
 }
+
+public sealed class GetSizeHistoryTests
+{
+    [Fact]
+    public async Task Reads_the_records_between_two_moments_both_included_oldest_first()
+    {
+        using var harness = new DomainHarness(trackChanges: false);
+        var start = harness.Clock.GetUtcNow();
+        foreach (var seconds in new[] { 0, 1, 2, 3 })
+        {
+            await harness.History.AppendAsync(new SizeRecord("data-bucket", start.AddSeconds(seconds), seconds, 1), null, default);
+        }
+
+        var all = await harness.Send(new GetSizeHistory("data-bucket"));
+        var middle = await harness.Send(new GetSizeHistory("data-bucket", start.AddSeconds(1), start.AddSeconds(2)));
+
+        Assert.Equal([0L, 1L, 2L, 3L], all.Select(r => r.TotalSize));
+        Assert.Equal([1L, 2L], middle.Select(r => r.TotalSize));
+    }
+
+    [Theory]
+    [InlineData("Not_A_Bucket", 0, "BucketName")]
+    [InlineData("data-bucket", -1, "To")]
+    public async Task A_bad_bucket_or_a_backwards_range_is_refused_naming_the_field(string bucket, int toOffsetSeconds, string field)
+    {
+        using var harness = new DomainHarness(trackChanges: false);
+        var from = harness.Clock.GetUtcNow();
+
+        var error = await Assert.ThrowsAsync<RequestValidationException>(
+            () => harness.Send(new GetSizeHistory(bucket, from, from.AddSeconds(toOffsetSeconds))));
+
+        Assert.Equal(field, Assert.Single(error.Errors).Field);
+    }
+}

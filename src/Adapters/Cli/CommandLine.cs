@@ -97,8 +97,8 @@ public static class CommandLine
                 return 1;
             }
 
-            history = await local.History.GetRangeAsync(
-                LocalSystem.DataBucket, report.Steps[0].Observed.Time, report.Steps[^1].Observed.Time, cancellationToken);
+            history = await local.SendAsync(
+                new GetSizeHistory(LocalSystem.DataBucket, report.Steps[0].Observed.Time, report.Steps[^1].Observed.Time), cancellationToken);
             await output.WriteLineAsync();
             await WriteHistoryAsync(output, LocalSystem.DataBucket, history);
             await output.WriteLineAsync();
@@ -109,14 +109,14 @@ public static class CommandLine
 
     private static async Task<int> HistoryAsync(string bucket, string state, TextWriter output, CancellationToken cancellationToken)
     {
-        await using var local = LocalSystem.Open(state, line => output.WriteLine(line));
+        // Checked before anything is opened, so a typo creates no state folder.
         if (BucketNameRules.Check(bucket) is { } problem)
         {
             throw new UsageException($"bucket {problem}");
         }
 
-        var history = await local.History.GetRangeAsync(bucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, cancellationToken);
-        await WriteHistoryAsync(output, bucket, history);
+        await using var local = LocalSystem.Open(state, line => output.WriteLine(line));
+        await WriteHistoryAsync(output, bucket, await local.SendAsync(new GetSizeHistory(bucket), cancellationToken));
         return 0;
     }
 

@@ -73,9 +73,6 @@ public sealed class LocalSystem : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request, cancellationToken);
     }
 
-    /// <summary>The history, for reading.</summary>
-    public IHistoryRepository History => _provider.GetRequiredService<IHistoryRepository>();
-
     /// <summary>Waits for queued events, then closes the log.</summary>
     public async ValueTask DisposeAsync()
     {
