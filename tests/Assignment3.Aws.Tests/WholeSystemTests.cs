@@ -19,27 +19,12 @@ public sealed class WholeSystemTests(EmulatorFixture emulators)
     [Fact]
     public async Task The_driver_sees_0_18_27_0_2_and_the_chart_lands_in_the_plot_bucket()
     {
-        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
-        var (dataBucket, plotBucket) = (EmulatorFixture.UniqueName("data"), EmulatorFixture.UniqueName("plots"));
-        await emulators.S3.PutBucketAsync(dataBucket);
-        await emulators.S3.PutBucketAsync(plotBucket);
+        await using var system = await DeployedSystem.StartAsync(emulators, SigningExpectation.EmulatorSession);
+        var (dataBucket, plotBucket, api, driverLog) = (system.DataBucket, system.PlotBucket, system.Api, system.DriverLog);
         await new S3BlobStore(emulators.S3).PutAsync(dataBucket, "leftover.bin", new byte[1234], "application/octet-stream", default);
 
-        using var tracking = new SizeTrackingFunction(FunctionHarness.Settings(table), new StringWriter());
-        using var plotting = new PlottingFunction(FunctionHarness.Settings(table, dataBucket, plotBucket), new StringWriter());
-        await using var api = new LocalApiGateway(plotting.Handle);
-        var driverLog = new StringWriter();
-        using var driver = new DriverFunction(FunctionHarness.Settings(table, dataBucket, plotBucket, api.Url.ToString()), driverLog,
-            new DemoSettings(TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(20)));
+        var output = await system.RunDriverAsync();
 
-        var rule = new EventBridgeRuleEmulation(emulators, dataBucket, tracking.Handle);
-        string output;
-        await using (rule)
-        {
-            output = await FunctionHarness.InvokeAsync(driver.Handle, "{}");
-        }
-
-        Assert.Empty(rule.Errors);
         var result = JsonDocument.Parse(output).RootElement;
         Assert.Equal("0 → 18 → 27 → 0 → 2", result.GetProperty("sequence").GetString());
         var chart = result.GetProperty("chart");
@@ -68,29 +53,69 @@ public sealed class WholeSystemTests(EmulatorFixture emulators)
     [Fact]
     public async Task A_refused_chart_call_fails_the_driver_with_the_sizes_it_saw_and_the_reason()
     {
-        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
-        var (dataBucket, plotBucket) = (EmulatorFixture.UniqueName("data"), EmulatorFixture.UniqueName("plots"));
-        await emulators.S3.PutBucketAsync(dataBucket);
-        await emulators.S3.PutBucketAsync(plotBucket);
-        using var tracking = new SizeTrackingFunction(FunctionHarness.Settings(table), new StringWriter());
-        using var plotting = new PlottingFunction(FunctionHarness.Settings(table, dataBucket, plotBucket), new StringWriter());
         // The API expects another session's token: every call is refused, as API Gateway refuses stale credentials.
-        await using var api = new LocalApiGateway(plotting.Handle, SigningExpectation.EmulatorSession with { SessionToken = "another-session" });
-        var driverLog = new StringWriter();
-        using var driver = new DriverFunction(FunctionHarness.Settings(table, dataBucket, plotBucket, api.Url.ToString()), driverLog,
-            new DemoSettings(TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(20)));
+        await using var system = await DeployedSystem.StartAsync(emulators, SigningExpectation.EmulatorSession with { SessionToken = "another-session" });
 
-        Exception error;
-        await using (var rule = new EventBridgeRuleEmulation(emulators, dataBucket, tracking.Handle))
-        {
-            error = await Assert.ThrowsAsync<DemoChartMissingException>(() => FunctionHarness.InvokeAsync(driver.Handle, "{}"));
-        }
+        var error = await Assert.ThrowsAsync<DemoChartMissingException>(system.RunDriverAsync);
 
         Assert.StartsWith("the demo saw 0 → 18 → 27 → 0 → 2, but its chart is missing: ", error.Message, StringComparison.Ordinal);
         Assert.Contains("403", error.Message, StringComparison.Ordinal);
         Assert.Contains("The security token included in the request is invalid.", error.Message, StringComparison.Ordinal);
-        var line = Assert.Single(FunctionHarness.LogLines(driverLog), l => l.GetProperty("level").GetString() == "Error");
+        var line = Assert.Single(FunctionHarness.LogLines(system.DriverLog), l => l.GetProperty("level").GetString() == "Error");
         Assert.Contains("0 → 18 → 27 → 0 → 2", line.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Single(api.Refusals);
+        Assert.Single(system.Api.Refusals);
+    }
+
+    /// <summary>A table, the two buckets, the three functions, the API stand-in and the rule, as the stacks deploy them.</summary>
+    private sealed class DeployedSystem : IAsyncDisposable
+    {
+        private readonly EmulatorFixture _emulators;
+        private readonly SizeTrackingFunction _tracking;
+        private readonly PlottingFunction _plotting;
+        private readonly DriverFunction _driver;
+
+        private DeployedSystem(EmulatorFixture emulators, string table, string dataBucket, string plotBucket, SigningExpectation apiExpects)
+        {
+            (_emulators, DataBucket, PlotBucket) = (emulators, dataBucket, plotBucket);
+            _tracking = new SizeTrackingFunction(FunctionHarness.Settings(table), new StringWriter());
+            _plotting = new PlottingFunction(FunctionHarness.Settings(table, dataBucket, plotBucket), new StringWriter());
+            Api = new LocalApiGateway(_plotting.Handle, apiExpects);
+            _driver = new DriverFunction(FunctionHarness.Settings(table, dataBucket, plotBucket, Api.Url.ToString()), DriverLog,
+                new DemoSettings(TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(20)));
+        }
+
+        public string DataBucket { get; }
+
+        public string PlotBucket { get; }
+
+        public LocalApiGateway Api { get; }
+
+        public StringWriter DriverLog { get; } = new();
+
+        public static async Task<DeployedSystem> StartAsync(EmulatorFixture emulators, SigningExpectation apiExpects)
+        {
+            var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+            var (dataBucket, plotBucket) = (EmulatorFixture.UniqueName("data"), EmulatorFixture.UniqueName("plots"));
+            await emulators.S3.PutBucketAsync(dataBucket);
+            await emulators.S3.PutBucketAsync(plotBucket);
+            return new DeployedSystem(emulators, table, dataBucket, plotBucket, apiExpects);
+        }
+
+        /// <summary>Invokes the driver while the rule delivers the data bucket's events to size tracking.</summary>
+        public async Task<string> RunDriverAsync()
+        {
+            await using var rule = new EventBridgeRuleEmulation(_emulators, DataBucket, _tracking.Handle);
+            var output = await FunctionHarness.InvokeAsync(_driver.Handle, "{}");
+            Assert.Empty(rule.Errors);
+            return output;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _driver.Dispose();
+            await Api.DisposeAsync();
+            _plotting.Dispose();
+            _tracking.Dispose();
+        }
     }
 }
