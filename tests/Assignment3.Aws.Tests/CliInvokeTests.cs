@@ -119,6 +119,7 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
         var (exitCode, _, error) = await Invoke("resize", Sample("object-created.json"));
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("unknown function 'resize'", error, StringComparison.Ordinal);
+        Assert.Contains("'resize' not recognized", error, StringComparison.Ordinal);
+        Assert.Contains("size-tracking", error, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using Assignment3.Catalog;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Domain;
 using Assignment3.Domain.Pipeline;
@@ -6,65 +8,36 @@ using Assignment3.Domain.UseCases;
 
 namespace Assignment3.Cli;
 
-/// <summary>The commands of the local run. Exit code 0 on success, 1 on failure, 2 on a usage error.</summary>
+/// <summary>
+/// The commands of the local run, on System.CommandLine (verbs, options, help, errors, shell completion through its
+/// <c>[suggest]</c> directive). Exit code 0 on success, 1 on failure, 2 on a usage error; every error is one line.
+/// </summary>
 public static class CommandLine
 {
-    /// <summary>Printed for --help and after a usage error.</summary>
-    public const string Usage = """
-        Usage: assignment3 [--state DIR] <command>
-
-        Commands:
-          demo                                 run the demo on the local data bucket and draw the chart
-          history <bucket>                     print a bucket's size history
-          plot <bucket> [--window 10s]         draw a bucket's last WINDOW of history (default 10s)
-          invoke <function> <event.json>       call a built Lambda handler as the managed runtime does
-                                               (function: size-tracking | plotting | driver)
-
-        Options:
-          --state DIR                          where buckets, history and logs live (default ./.assignment3)
-          --functions DIR                      where invoke finds the built functions (default: next to the CLI)
-          -h, --help                           show this help
-        """;
-
     /// <summary>Runs one command; writes results to <paramref name="output"/> and one clear line per error to <paramref name="error"/>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var arguments = new List<string>(args);
+        var root = Build(output, error);
+        if (args.Length == 0)
+        {
+            // Nothing asked: the usage, as an error.
+            await root.Parse("--help").InvokeAsync(new InvocationConfiguration { Output = error, Error = error }, cancellationToken);
+            return 2;
+        }
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            await error.WriteLineAsync($"error: {string.Join("; ", parsed.Errors.Select(e => e.Message))} Run with --help for usage.");
+            return 2;
+        }
+
         try
         {
-            if (arguments.Count == 0)
-            {
-                await error.WriteLineAsync(Usage);
-                return 2;
-            }
-
-            if (arguments[0] == "help" || arguments.Any(a => a is "-h" or "--help"))
-            {
-                await output.WriteLineAsync(Usage);
-                return 0;
-            }
-
-            var state = TakeOption(arguments, "--state") ?? LocalSystem.DefaultStateDirectory;
-            var functions = TakeOption(arguments, "--functions") ?? FunctionInvoker.DefaultFunctionsDirectory;
-            var command = arguments[0];
-            var rest = arguments[1..];
-            switch (command)
-            {
-                case "demo":
-                    Expect(rest, 0, "demo");
-                    return await DemoAsync(state, output, error, cancellationToken);
-                case "history":
-                    return await HistoryAsync(Expect(rest, 1, "history <bucket>")[0], state, output, cancellationToken);
-                case "plot":
-                    return await PlotAsync(rest, state, output, error, cancellationToken);
-                case "invoke":
-                    return await FunctionInvoker.RunAsync(Expect(rest, 2, "invoke <function> <event.json>"), functions, output, error);
-                default:
-                    throw new UsageException($"unknown command '{command}'");
-            }
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
         catch (UsageException ex)
         {
@@ -77,6 +50,58 @@ public static class CommandLine
             await error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
+    }
+
+    private static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var state = new Option<string>("--state")
+        {
+            Description = "where buckets, history and logs live",
+            HelpName = "DIR",
+            Recursive = true,
+            DefaultValueFactory = _ => LocalSystem.DefaultStateDirectory,
+        };
+        var functions = new Option<string>("--functions")
+        {
+            Description = "where invoke finds the built functions (next to the CLI unless given)",
+            HelpName = "DIR",
+            Recursive = true,
+            DefaultValueFactory = _ => FunctionInvoker.DefaultFunctionsDirectory,
+        };
+
+        var demo = new Command("demo", "run the demo on the local data bucket and draw the chart");
+        demo.SetAction((parse, ct) => DemoAsync(parse.GetValue(state)!, output, error, ct));
+
+        var historyBucket = new Argument<string>("bucket") { Description = "the bucket whose history to print" };
+        var history = new Command("history", "print a bucket's size history") { historyBucket };
+        history.SetAction((parse, ct) => HistoryAsync(parse.GetValue(historyBucket)!, parse.GetValue(state)!, output, ct));
+
+        var plotBucket = new Argument<string>("bucket") { Description = "the bucket whose history to draw" };
+        var window = new Option<TimeSpan?>("--window")
+        {
+            Description = "how far back from the latest record to draw (10s unless given)",
+            HelpName = "10s",
+            CustomParser = result =>
+            {
+                if (DurationText.TryParse(result.Tokens[0].Value, out var parsed, out var problem))
+                {
+                    return parsed;
+                }
+
+                result.AddError($"--window: {problem}.");
+                return null;
+            },
+        };
+        var plot = new Command("plot", "draw a bucket's last WINDOW of history") { plotBucket, window };
+        plot.SetAction((parse, ct) => PlotAsync(parse.GetValue(plotBucket)!, parse.GetValue(window), parse.GetValue(state)!, output, error, ct));
+
+        var function = new Argument<string>("function") { Description = $"one of {string.Join(", ", FunctionCatalog.All.Select(f => f.Name))}" };
+        function.AcceptOnlyFromAmong([.. FunctionCatalog.All.Select(f => f.Name)]);
+        var eventFile = new Argument<string>("event.json") { Description = "the event to hand the handler" };
+        var invoke = new Command("invoke", "call a built Lambda handler as the managed runtime does") { function, eventFile };
+        invoke.SetAction((parse, _) => FunctionInvoker.RunAsync([parse.GetValue(function)!, parse.GetValue(eventFile)!], parse.GetValue(functions)!, output, error));
+
+        return new RootCommand("assignment3: the bucket size history, run locally") { state, functions, demo, history, plot, invoke };
     }
 
     private static async Task<int> DemoAsync(string state, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -120,15 +145,8 @@ public static class CommandLine
         return 0;
     }
 
-    private static async Task<int> PlotAsync(List<string> rest, string state, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> PlotAsync(string bucket, TimeSpan? window, string state, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        TimeSpan? window = null;
-        if (TakeOption(rest, "--window") is { } text)
-        {
-            window = DurationText.TryParse(text, out var parsed, out var problem) ? parsed : throw new UsageException($"--window: {problem}");
-        }
-
-        var bucket = Expect(rest, 1, "plot <bucket> [--window 10s]")[0];
         await using var local = LocalSystem.Open(state, line => output.WriteLine(line));
         var result = await local.SendAsync(new RenderSizeChart(bucket, window), cancellationToken);
         return await WriteChartAsync(result, local, output, error);
@@ -160,34 +178,6 @@ public static class CommandLine
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  {record.Time.UtcDateTime,-25:yyyy-MM-dd HH:mm:ss.fff} {record.ObjectCount,8} {record.TotalSize,10} B"));
         }
-    }
-
-    private static string? TakeOption(List<string> arguments, string name)
-    {
-        var index = arguments.IndexOf(name);
-        if (index < 0)
-        {
-            return null;
-        }
-
-        if (index + 1 >= arguments.Count)
-        {
-            throw new UsageException($"{name} needs a value");
-        }
-
-        var value = arguments[index + 1];
-        arguments.RemoveRange(index, 2);
-        return value;
-    }
-
-    private static List<string> Expect(List<string> arguments, int count, string form)
-    {
-        if (arguments.Count != count || arguments.Any(a => a.StartsWith("--", StringComparison.Ordinal)))
-        {
-            throw new UsageException($"expected '{form}', got '{string.Join(' ', arguments)}'");
-        }
-
-        return arguments;
     }
 }
 
