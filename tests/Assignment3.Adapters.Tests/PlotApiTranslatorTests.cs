@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Adapters.PlotApi;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
@@ -88,7 +89,7 @@ public sealed class PlotApiTranslatorTests
         Assert.Equal("s3://plots/a/b.png", body.GetProperty("plot").GetString());
         Assert.Equal(27, body.GetProperty("max_size").GetInt64());
         Assert.Equal("https://plots.example/a/b.png?X-Amz-Expires=900", body.GetProperty("plot_url").GetString());
-        Assert.Equal(chart, JsonSerializer.Deserialize(response.Body, LambdaJsonContext.Default.PlotResponseBody)!.ToResult());
+        Assert.Equal(chart, JsonSerializer.Deserialize(response.Body, PlotApiJsonContext.Default.PlotResponseBody)!.ToResult());
     }
 
     [Fact]

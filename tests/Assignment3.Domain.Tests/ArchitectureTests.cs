@@ -38,6 +38,21 @@ public sealed class ArchitectureTests
         Assert.Equal(["Assignment3.Catalog.csproj"], References("src/Infrastructure/Assignment3.Infrastructure.csproj", "ProjectReference"));
     }
 
+    [Theory]
+    [InlineData("src/Adapters/Aws/Assignment3.Adapters.Aws.csproj")]
+    [InlineData("src/Adapters/Sqlite/Assignment3.Adapters.Sqlite.csproj")]
+    [InlineData("src/Adapters/FileSystem/Assignment3.Adapters.FileSystem.csproj")]
+    [InlineData("src/Adapters/Charting/Assignment3.Adapters.Charting.csproj")]
+    [InlineData("src/Adapters/InMemory/Assignment3.Adapters.InMemory.csproj")]
+    [InlineData("src/Adapters/PlotApi/Assignment3.Adapters.PlotApi.csproj")]
+    public void An_adapter_references_the_domain_and_shared_names_never_another_adapter(string project)
+    {
+        var references = XDocument.Load(Path.Combine(RepositoryRoot(), project)).Descendants("ProjectReference")
+            .Select(p => Path.GetFileName((string)p.Attribute("Include")!));
+
+        Assert.All(references, r => Assert.Contains(r, new[] { "Assignment3.Domain.csproj", "Assignment3.Catalog.csproj", "Assignment3.Adapters.PlotApi.csproj" }));
+    }
+
     [Fact]
     public void Ports_name_no_type_of_the_use_cases()
     {

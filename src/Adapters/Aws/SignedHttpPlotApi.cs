@@ -4,7 +4,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.Endpoints;
 using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Auth;
-using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Adapters.PlotApi;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
@@ -29,15 +29,15 @@ public sealed class SignedHttpPlotApi(HttpClient http, Uri apiUrl, AWSCredential
         var body = JsonSerializer.SerializeToUtf8Bytes(new PlotRequestBody
         {
             Bucket = bucketName,
-            Window = JsonSerializer.SerializeToElement($"{(long)Math.Ceiling(window.TotalMilliseconds)}ms", LambdaJsonContext.Default.String),
-        }, LambdaJsonContext.Default.PlotRequestBody);
+            Window = JsonSerializer.SerializeToElement($"{(long)Math.Ceiling(window.TotalMilliseconds)}ms", PlotApiJsonContext.Default.String),
+        }, PlotApiJsonContext.Default.PlotRequestBody);
         using var request = await SignAsync(body, cancellationToken);
         using var response = await http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         switch (response.StatusCode)
         {
             case HttpStatusCode.OK:
-                return (JsonSerializer.Deserialize(text, LambdaJsonContext.Default.PlotResponseBody)
+                return (JsonSerializer.Deserialize(text, PlotApiJsonContext.Default.PlotResponseBody)
                     ?? throw new InvalidOperationException("the plotting API answered 200 with an empty body")).ToResult();
             case HttpStatusCode.NotFound:
                 return new SizeChartResult.NoHistory(bucketName);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Adapters.PlotApi;
 using Assignment3.Domain;
 using Assignment3.Domain.UseCases;
 
@@ -55,14 +56,14 @@ public static class PlotApiTranslator
     /// <summary>200 with where the chart is, or 404 when the bucket has no history.</summary>
     public static ApiGatewayProxyResponse Answer(SizeChartResult result) => result switch
     {
-        SizeChartResult.Rendered chart => Json(HttpStatusCode.OK, PlotResponseBody.Describe(chart), LambdaJsonContext.Default.PlotResponseBody),
+        SizeChartResult.Rendered chart => Json(HttpStatusCode.OK, PlotResponseBody.Describe(chart), PlotApiJsonContext.Default.PlotResponseBody),
         SizeChartResult.NoHistory missing => Error(HttpStatusCode.NotFound, missing.Message),
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, "a chart result the API does not know"),
     };
 
     /// <summary>An error response: the message, never a stack trace.</summary>
     public static ApiGatewayProxyResponse Error(HttpStatusCode status, string message) =>
-        Json(status, new ErrorBody(message), LambdaJsonContext.Default.ErrorBody);
+        Json(status, new ErrorBody(message), PlotApiJsonContext.Default.ErrorBody);
 
     private static PlotRequestBody? ParseBody(ApiGatewayProxyRequest proxy)
     {
@@ -74,7 +75,7 @@ public static class PlotApiTranslator
         try
         {
             var json = proxy.IsBase64Encoded ? Convert.FromBase64String(proxy.Body) : Encoding.UTF8.GetBytes(proxy.Body);
-            return JsonSerializer.Deserialize(json, LambdaJsonContext.Default.PlotRequestBody);
+            return JsonSerializer.Deserialize(json, PlotApiJsonContext.Default.PlotRequestBody);
         }
         catch (Exception ex) when (ex is JsonException or FormatException)
         {

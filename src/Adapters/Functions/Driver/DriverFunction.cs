@@ -1,6 +1,7 @@
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Adapters.PlotApi;
 using Assignment3.Domain.UseCases;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;

@@ -11,9 +11,6 @@ namespace Assignment3.Adapters.Lambda.Contracts;
 [JsonSerializable(typeof(TrackingResponse))]
 [JsonSerializable(typeof(ApiGatewayProxyRequest))]
 [JsonSerializable(typeof(ApiGatewayProxyResponse))]
-[JsonSerializable(typeof(PlotRequestBody))]
-[JsonSerializable(typeof(PlotResponseBody))]
-[JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(DemoResponseBody))]
 [JsonSerializable(typeof(string))]
 public sealed partial class LambdaJsonContext : JsonSerializerContext;
