@@ -6,7 +6,8 @@
 // reads acknowledgements (Validations.of(construct).acknowledge), so each rule id, and each literal applies_to finding
 // (`ID[finding]`), is handed over as one; applies_to entries {regex: "/.../"} (for findings that name deploy-time
 // tokens) are matched against the findings afterwards. Prints every warning and every unsuppressed error, each
-// suppression with its reason, and exits 1 if any error is left.
+// suppression with its reason, and exits 1 if any error is left, or if a suppression no longer matches any finding
+// (a stale one would silently hide the next finding of its kind).
 'use strict';
 
 const fs = require('fs');
@@ -34,10 +35,16 @@ try {
     const copy = path.join(work, path.basename(file));
     fs.writeFileSync(copy, JSON.stringify(template));
 
-    const app = new App({ outdir: path.join(work, 'out') });
     const name = path.basename(file).replace(/\.template\.json$/, '');
-    const stack = new Stack(app, name);
-    const included = new CfnInclude(stack, 'Template', { templateFile: copy });
+    const load = () => {
+      const stack = new Stack(new App({ outdir: path.join(work, 'out') }), name);
+      return { stack, included: new CfnInclude(stack, 'Template', { templateFile: copy }) };
+    };
+    const runPacks = (stack) => [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) => pack.validateScope(stack).violations);
+    const logicalIdOf = (resource) => resource.constructPath.replace(`${name}/Template/`, '');
+    // Every finding before any suppression, to tell a suppression that still matches one from a stale one.
+    const raw = runPacks(load().stack).flatMap((v) => v.violatingResources.map((r) => ({ logicalId: logicalIdOf(r), ruleName: v.ruleName })));
+    const { stack, included } = load();
     const suppressions = [];
     const patterns = [];
     for (const [logicalId, resource] of Object.entries(template.Resources || {})) {
@@ -45,16 +52,26 @@ try {
         if (!rule.id || !rule.reason || rule.reason.trim().length < 10) {
           throw new Error(`${name}/${logicalId}: suppression ${JSON.stringify(rule)} needs an id and a reason`);
         }
-        const acknowledge = (id) => Validations.of(included.getResource(logicalId)).acknowledge({ id, reason: rule.reason });
-        if (!rule.applies_to) acknowledge(rule.id);
+        const acknowledge = (id) => {
+          Validations.of(included.getResource(logicalId)).acknowledge({ id, reason: rule.reason });
+          return raw.some((f) => f.logicalId === logicalId && f.ruleName === id);
+        };
+        let used = false;
+        if (!rule.applies_to) used = acknowledge(rule.id);
         for (const finding of rule.applies_to || []) {
           if (typeof finding === 'string') {
-            acknowledge(`${rule.id}[${finding}]`);
+            used = acknowledge(`${rule.id}[${finding}]`) || used;
           } else {
             const [, source, flags] = /^\/(.*)\/([a-z]*)$/.exec(finding.regex) || [];
             if (source === undefined) throw new Error(`${name}/${logicalId}: applies_to regex ${finding.regex} must look like /.../`);
-            patterns.push({ logicalId, id: rule.id, regex: new RegExp(source, flags.replace('g', '')) });
+            const regex = new RegExp(source, flags.replace('g', ''));
+            patterns.push({ logicalId, id: rule.id, regex });
+            used = raw.some((f) => f.logicalId === logicalId && f.ruleName.startsWith(`${rule.id}[`) && regex.test(f.ruleName.slice(rule.id.length + 1, -1))) || used;
           }
+        }
+        if (!used) {
+          errors += 1;
+          console.log(`${name}: ERROR stale suppression on ${logicalId}: ${rule.id}${rule.applies_to ? ` ${JSON.stringify(rule.applies_to)}` : ''} matches no finding; remove it`);
         }
         suppressions.push(`${logicalId}: ${rule.id}${rule.applies_to ? ` ${JSON.stringify(rule.applies_to)}` : ''} — ${rule.reason}`);
       }
@@ -64,22 +81,19 @@ try {
       return base !== undefined && patterns.some((p) => p.logicalId === logicalId && p.id === base && p.regex.test(finding));
     };
 
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      for (const violation of pack.validateScope(stack).violations) {
-        const resources = violation.violatingResources
-          .map((r) => r.constructPath.replace(`${name}/Template/`, ''))
-          .filter((logicalId) => !matchesPattern(violation.ruleName, logicalId));
-        if (resources.length === 0) continue;
-        const where = resources.join(', ');
-        const line = `${name}: ${violation.severity.toUpperCase()} ${violation.ruleName} on ${where}: ${violation.description}`;
-        if (violation.severity === 'error') errors += 1; else warnings += 1;
-        console.log(line);
-      }
+    for (const violation of runPacks(stack)) {
+      const resources = violation.violatingResources
+        .map(logicalIdOf)
+        .filter((logicalId) => !matchesPattern(violation.ruleName, logicalId));
+      if (resources.length === 0) continue;
+      const line = `${name}: ${violation.severity.toUpperCase()} ${violation.ruleName} on ${resources.join(', ')}: ${violation.description}`;
+      if (violation.severity === 'error') errors += 1; else warnings += 1;
+      console.log(line);
     }
     for (const suppression of suppressions) console.log(`${name}: suppressed ${suppression}`);
   }
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }
-console.log(`cdk-nag: ${errors} unsuppressed error(s), ${warnings} warning(s)`);
+console.log(`cdk-nag: ${errors} error(s) (unsuppressed findings and stale suppressions), ${warnings} warning(s)`);
 process.exit(errors > 0 ? 1 : 0);

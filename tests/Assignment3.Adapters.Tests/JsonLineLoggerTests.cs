@@ -55,3 +55,26 @@ public sealed class JsonLineLoggerTests
         Assert.Equal(1.5, line.GetProperty("ms").GetDouble());
     }
 }
+
+public sealed class FunctionOutputTests
+{
+    [Fact]
+    public void Outside_lambda_functions_log_where_console_out_points_and_in_lambda_to_the_raw_standard_output()
+    {
+        var previous = Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME");
+        try
+        {
+            Environment.SetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME", null);
+            Assert.Same(Console.Out, FunctionHost.StandardOutput());
+
+            // Lambda's runtime wraps Console.Out to prefix each line; the functions must write past that wrapper.
+            Environment.SetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME", "assignment3-size-tracking");
+            Assert.NotSame(Console.Out, FunctionHost.StandardOutput());
+            Assert.Same(FunctionHost.StandardOutput(), FunctionHost.StandardOutput());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME", previous);
+        }
+    }
+}

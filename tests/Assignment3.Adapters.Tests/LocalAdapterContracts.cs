@@ -1,7 +1,6 @@
 using Assignment3.Adapters.FileSystem;
 using Assignment3.Adapters.Sqlite;
 using Assignment3.Domain.Ports;
-using Assignment3.Domain.Tests.Contracts;
 using Microsoft.Data.Sqlite;
 
 namespace Assignment3.Adapters.Tests;

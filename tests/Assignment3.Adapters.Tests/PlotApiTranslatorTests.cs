@@ -13,17 +13,8 @@ public sealed class PlotApiTranslatorTests
 {
     private const string DataBucket = "assignment3-data";
 
-    /// <summary>A proxy event; each test says only what differs from a plain POST.</summary>
     private static byte[] Proxy(IDictionary<string, string>? query = null, string? body = null, string method = "POST", bool base64 = false) =>
-        JsonSerializer.SerializeToUtf8Bytes(new ApiGatewayProxyRequest
-        {
-            Resource = "/plot",
-            Path = "/plot",
-            HttpMethod = method,
-            QueryStringParameters = query,
-            Body = base64 && body is not null ? Convert.ToBase64String(Encoding.UTF8.GetBytes(body)) : body,
-            IsBase64Encoded = base64,
-        }, LambdaJsonContext.Default.ApiGatewayProxyRequest);
+        Encoding.UTF8.GetBytes(FunctionHarness.Proxy(query, body, method, base64));
 
     [Fact]
     public void A_plain_post_draws_the_data_bucket_over_the_default_window() =>

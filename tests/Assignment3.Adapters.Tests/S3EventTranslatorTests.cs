@@ -1,13 +1,12 @@
 using System.Text;
 using Assignment3.Adapters.Lambda;
-using Assignment3.Domain.Tests;
 
 namespace Assignment3.Adapters.Tests;
 
 public sealed class S3EventTranslatorTests
 {
     private static byte[] Sample(string name) =>
-        File.ReadAllBytes(Path.Combine(ArchitectureTests.RepositoryRoot(), "docs", "events", name));
+        File.ReadAllBytes(Path.Combine(TestPaths.RepositoryRoot(), "docs", "events", name));
 
     [Theory]
     [InlineData("object-created.json", "17793124-05d4-b198-2fde-7ededc63b103")]

@@ -5,7 +5,6 @@ using Assignment3.Adapters.Aws;
 using Assignment3.Catalog;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
-using Assignment3.Domain.Tests.Contracts;
 
 namespace Assignment3.Aws.Tests;
 
@@ -15,19 +14,12 @@ public sealed class DynamoDbHistoryRepositoryContract(EmulatorFixture emulators)
     public const string IndexName = HistorySchema.SizeIndexName;
 
     protected override async Task<IHistoryRepository> CreateRepositoryAsync() =>
-        new DynamoDbHistoryRepository(emulators.DynamoDb, await CreateTableAsync(emulators), IndexName);
-
-    public static async Task<string> CreateTableAsync(EmulatorFixture emulators)
-    {
-        var name = EmulatorFixture.UniqueName("history");
-        await DynamoDbHistoryRepository.EnsureTableAsync(emulators.DynamoDb, name, IndexName);
-        return name;
-    }
+        new DynamoDbHistoryRepository(emulators.DynamoDb, await emulators.CreateTableAsync(), IndexName);
 
     [Fact]
     public async Task The_table_is_keyed_bucket_name_and_time_with_the_by_size_index()
     {
-        var table = (await emulators.DynamoDb.DescribeTableAsync(await CreateTableAsync(emulators))).Table;
+        var table = (await emulators.DynamoDb.DescribeTableAsync(await emulators.CreateTableAsync())).Table;
 
         Assert.Equal(["bucket_name:HASH", "time:RANGE"], table.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"));
         var index = Assert.Single(table.GlobalSecondaryIndexes);
@@ -39,7 +31,7 @@ public sealed class DynamoDbHistoryRepositoryContract(EmulatorFixture emulators)
     [Fact]
     public async Task Items_carry_the_documented_attributes_and_types()
     {
-        var tableName = await CreateTableAsync(emulators);
+        var tableName = await emulators.CreateTableAsync();
         var repository = new DynamoDbHistoryRepository(emulators.DynamoDb, tableName, IndexName);
         await repository.AppendAsync(new SizeRecord("typed", T0, 27, 1), null, default);
 
@@ -59,7 +51,7 @@ public sealed class DynamoDbHistoryRepositoryContract(EmulatorFixture emulators)
     [Fact]
     public async Task Idempotency_markers_stay_out_of_the_bucket_history_and_the_size_index()
     {
-        var tableName = await CreateTableAsync(emulators);
+        var tableName = await emulators.CreateTableAsync();
         var repository = new DynamoDbHistoryRepository(emulators.DynamoDb, tableName, IndexName);
         await repository.AppendAsync(new SizeRecord("marked", T0, 5, 1), "event-1", default);
 

@@ -5,7 +5,6 @@ using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Catalog;
 using Assignment3.Cli;
-using Assignment3.Domain.Tests;
 
 namespace Assignment3.Aws.Tests;
 
@@ -13,7 +12,7 @@ namespace Assignment3.Aws.Tests;
 [Collection(EmulatorCollection.Name)]
 public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
 {
-    private static readonly string Root = ArchitectureTests.RepositoryRoot();
+    private static readonly string Root = TestPaths.RepositoryRoot();
 
     private static readonly string FunctionsDirectory = Path.Combine(Root, "src", "Adapters", "Cli", "bin",
         typeof(CliInvokeTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration, "net10.0", "functions");
@@ -54,7 +53,7 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
     [Fact]
     public async Task Size_tracking_accepts_the_user_guide_samples_with_the_emulators_behind_it()
     {
-        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+        var table = await emulators.CreateTableAsync();
         Set("TABLE_NAME", table);
         await FunctionHarness.EnsureBucketAsync(emulators.S3, "assignment3-data");
 
@@ -72,7 +71,7 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
     [Fact]
     public async Task A_malformed_event_exits_1_with_a_clear_error_and_writes_nothing()
     {
-        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+        var table = await emulators.CreateTableAsync();
         Set("TABLE_NAME", table);
 
         var (exitCode, output, error) = await Invoke("size-tracking", Sample("malformed-not-s3.json"));
@@ -86,7 +85,7 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
     [Fact]
     public async Task Plotting_answers_the_sample_api_request_with_a_proxy_response()
     {
-        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+        var table = await emulators.CreateTableAsync();
         var plots = EmulatorFixture.UniqueName("plots");
         await emulators.S3.PutBucketAsync(plots);
         await new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName)

@@ -193,7 +193,7 @@ public sealed class FaultTests(EmulatorFixture emulators)
 
         public static async Task<Scenario> StartAsync(EmulatorFixture emulators, bool proxyS3 = false, int? functionTimeoutSeconds = null)
         {
-            var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+            var table = await emulators.CreateTableAsync();
             var bucket = EmulatorFixture.UniqueName("faults");
             await emulators.S3.PutBucketAsync(bucket);
             await new S3BlobStore(emulators.S3).PutAsync(bucket, "x.bin", new byte[5], "application/octet-stream", default);
@@ -202,11 +202,7 @@ public sealed class FaultTests(EmulatorFixture emulators)
         }
 
         /// <summary>An "Object Created" event for the scenario's bucket; the same id each time unless named.</summary>
-        public string Event(string eventId = "event-1") => $$$"""
-            {"version":"0","id":"{{{eventId}}}","detail-type":"Object Created","source":"aws.s3","account":"111122223333",
-             "time":"2026-11-26T12:00:00Z","region":"us-east-1","resources":["arn:aws:s3:::{{{Bucket}}}"],
-             "detail":{"version":"0","bucket":{"name":"{{{Bucket}}}"},"object":{"key":"x.bin","size":5},"reason":"PutObject"}}
-            """;
+        public string Event(string eventId = "event-1") => FunctionHarness.ObjectCreated(Bucket, eventId);
 
         public async Task<JsonElement> InvokeAsync(string eventId = "event-1") =>
             JsonDocument.Parse(await FunctionHarness.InvokeAsync(_function.Handle, Event(eventId))).RootElement;

@@ -18,7 +18,7 @@ public sealed class PlottingFunctionTests(EmulatorFixture emulators)
 
     private async Task<Setup> CreateAsync(params (int OffsetMs, long Size)[] history)
     {
-        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+        var table = await emulators.CreateTableAsync();
         var (dataBucket, plotBucket) = (EmulatorFixture.UniqueName("data"), EmulatorFixture.UniqueName("plots"));
         await emulators.S3.PutBucketAsync(plotBucket);
         var repository = new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName);

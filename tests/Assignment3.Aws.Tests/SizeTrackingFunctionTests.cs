@@ -2,7 +2,6 @@ using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Lambda;
-using Assignment3.Domain.Tests;
 using Assignment3.Functions.SizeTracking;
 
 namespace Assignment3.Aws.Tests;
@@ -14,11 +13,11 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
     private const string SampleBucket = "assignment3-data";
 
     private static string Sample(string name) =>
-        File.ReadAllText(Path.Combine(ArchitectureTests.RepositoryRoot(), "docs", "events", name));
+        File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot(), "docs", "events", name));
 
     private async Task<(SizeTrackingFunction Function, string Table, StringWriter Log)> CreateAsync()
     {
-        var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+        var table = await emulators.CreateTableAsync();
         var log = new StringWriter();
         return (new SizeTrackingFunction(FunctionHarness.Settings(table), log), table, log);
     }

@@ -94,7 +94,7 @@ public sealed class WholeSystemTests(EmulatorFixture emulators)
 
         public static async Task<DeployedSystem> StartAsync(EmulatorFixture emulators, SigningExpectation apiExpects)
         {
-            var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+            var table = await emulators.CreateTableAsync();
             var (dataBucket, plotBucket) = (EmulatorFixture.UniqueName("data"), EmulatorFixture.UniqueName("plots"));
             await emulators.S3.PutBucketAsync(dataBucket);
             await emulators.S3.PutBucketAsync(plotBucket);

@@ -5,7 +5,7 @@ using System.Text;
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.InMemory;
 using Assignment3.Adapters.Lambda;
-using Assignment3.Aws.Tests;
+
 using Assignment3.Catalog;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
@@ -51,7 +51,7 @@ static async Task TrackingAsync(EmulatorFixture emulators)
 {
     Console.WriteLine("size tracking, per event (handler: parse, list every page, write one item), against the emulators");
     Console.WriteLine($"{"objects",8} {"LIST calls",11} {"median ms",10} {"min ms",8} {"max ms",8}");
-    var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+    var table = await emulators.CreateTableAsync();
     using var function = new SizeTrackingFunction(FunctionHarness.Settings(table), TextWriter.Null);
     foreach (var count in new[] { 10, 1000, 5000 })
     {
@@ -85,7 +85,7 @@ static async Task<int> CountListCallsAsync(EmulatorFixture emulators, string tab
     var counting = new CountingBlobStore(new S3BlobStore(emulators.S3));
     using var provider = new ServiceCollection().AddDomain().AddLogging()
         .AddSingleton<IBlobStore>(counting)
-        .AddSingleton<IHistoryRepository>(new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName))
+        .AddSingleton<IHistoryRepository>(new DynamoDbHistoryRepository(emulators.DynamoDb, table, HistorySchema.SizeIndexName))
         .BuildServiceProvider();
     await provider.GetRequiredService<IMediator>().Send(new RecordBucketSize(bucket));
     return counting.ListCalls;
@@ -93,10 +93,10 @@ static async Task<int> CountListCallsAsync(EmulatorFixture emulators, string tab
 
 static async Task PlottingAsync(EmulatorFixture emulators)
 {
-    var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+    var table = await emulators.CreateTableAsync();
     var (data, plots) = (EmulatorFixture.UniqueName("benchdata"), EmulatorFixture.UniqueName("benchplots"));
     await emulators.S3.PutBucketAsync(plots);
-    var history = new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName);
+    var history = new DynamoDbHistoryRepository(emulators.DynamoDb, table, HistorySchema.SizeIndexName);
     var now = DateTimeOffset.UtcNow;
     for (var i = 0; i < 20; i++)
     {
@@ -123,7 +123,7 @@ static async Task PlottingAsync(EmulatorFixture emulators)
 static async Task ColdStartsAsync(EmulatorFixture emulators, string functionsDirectory, string cli)
 {
     Console.WriteLine("cold start: new process → published (ReadyToRun) function loaded → first response, via `assignment3 invoke`");
-    var table = await DynamoDbHistoryRepositoryContract.CreateTableAsync(emulators);
+    var table = await emulators.CreateTableAsync();
     var (data, plots) = ("assignment3-data", EmulatorFixture.UniqueName("coldplots"));
     await FunctionHarness.EnsureBucketAsync(emulators.S3, data);
     await emulators.S3.PutBucketAsync(plots);

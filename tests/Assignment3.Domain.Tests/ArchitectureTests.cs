@@ -19,7 +19,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void The_domain_project_references_only_mediatr_and_microsoft_extensions_abstractions()
     {
-        var project = XDocument.Load(Path.Combine(RepositoryRoot(), "src", "Domain", "Assignment3.Domain.csproj"));
+        var project = XDocument.Load(Path.Combine(TestPaths.RepositoryRoot(), "src", "Domain", "Assignment3.Domain.csproj"));
 
         var packages = project.Descendants("PackageReference").Select(p => (string)p.Attribute("Include")!).ToList();
 
@@ -31,7 +31,7 @@ public sealed class ArchitectureTests
     public void The_catalog_depends_on_nothing_and_the_cdk_app_on_the_catalog_alone()
     {
         static List<string> References(string project, string kind) =>
-            [.. XDocument.Load(Path.Combine(RepositoryRoot(), project)).Descendants(kind).Select(p => Path.GetFileName((string)p.Attribute("Include")!))];
+            [.. XDocument.Load(Path.Combine(TestPaths.RepositoryRoot(), project)).Descendants(kind).Select(p => Path.GetFileName((string)p.Attribute("Include")!))];
 
         Assert.Empty(References("src/Catalog/Assignment3.Catalog.csproj", "ProjectReference"));
         Assert.Empty(References("src/Catalog/Assignment3.Catalog.csproj", "PackageReference"));
@@ -47,7 +47,7 @@ public sealed class ArchitectureTests
     [InlineData("src/Adapters/PlotApi/Assignment3.Adapters.PlotApi.csproj")]
     public void An_adapter_references_the_domain_and_shared_names_never_another_adapter(string project)
     {
-        var references = XDocument.Load(Path.Combine(RepositoryRoot(), project)).Descendants("ProjectReference")
+        var references = XDocument.Load(Path.Combine(TestPaths.RepositoryRoot(), project)).Descendants("ProjectReference")
             .Select(p => Path.GetFileName((string)p.Attribute("Include")!));
 
         Assert.All(references, r => Assert.Contains(r, new[] { "Assignment3.Domain.csproj", "Assignment3.Catalog.csproj", "Assignment3.Adapters.PlotApi.csproj" }));
@@ -65,14 +65,25 @@ public sealed class ArchitectureTests
         static IEnumerable<Type> Unwrap(Type type) => type.IsGenericType ? type.GetGenericArguments().SelectMany(Unwrap).Prepend(type) : [type];
     }
 
-    public static string RepositoryRoot()
+    [Fact]
+    public void No_test_project_references_another_test_project_only_the_test_kit()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Assignment3.sln")))
-        {
-            directory = directory.Parent;
-        }
+        var projects = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot(), "tests"), "*.csproj", SearchOption.AllDirectories);
 
-        return directory?.FullName ?? throw new InvalidOperationException("Assignment3.sln not found above the test output");
+        foreach (var project in projects)
+        {
+            var references = XDocument.Load(project).Descendants("ProjectReference").Select(p => Path.GetFileName((string)p.Attribute("Include")!));
+            Assert.All(references, r => Assert.False(r.StartsWith("Assignment3.", StringComparison.Ordinal) && r.Contains(".Tests", StringComparison.Ordinal)
+                || r.Contains("Benchmarks", StringComparison.Ordinal), $"{Path.GetFileName(project)} references {r}"));
+        }
+    }
+
+    [Fact]
+    public void Test_fakes_are_not_shipped_with_the_adapters()
+    {
+        var inMemory = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot(), "src", "Adapters", "InMemory"), "*.cs").Select(Path.GetFileName);
+
+        Assert.DoesNotContain("ManualClock.cs", inMemory);
+        Assert.DoesNotContain("RecordingChartRenderer.cs", inMemory);
     }
 }

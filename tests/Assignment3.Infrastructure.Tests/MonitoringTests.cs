@@ -76,8 +76,21 @@ public sealed class MonitoringTests
     {
         Assert.Equal(12, Resources(Lambda, "AWS::CloudWatch::Alarm").Count());
         var policy = Resources(Lambda, "AWS::SNS::TopicPolicy").Single().Resource;
-        Assert.Contains(policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray(),
-            s => (string?)s!["Effect"] == "Deny" && (string?)s["Condition"]?["Bool"]?["aws:SecureTransport"] == "false");
+        var statements = policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray();
+        Assert.Contains(statements, s => (string?)s!["Effect"] == "Deny" && (string?)s["Condition"]?["Bool"]?["aws:SecureTransport"] == "false");
+    }
+
+    [Fact]
+    public void The_topic_policy_lets_this_systems_alarms_publish()
+    {
+        // A topic policy replaces the default one: without an Allow for CloudWatch, no alarm would ever notify.
+        var statements = Resources(Lambda, "AWS::SNS::TopicPolicy").Single().Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray();
+
+        var allow = Assert.Single(statements, s => (string?)s!["Effect"] == "Allow")!;
+        Assert.Equal("cloudwatch.amazonaws.com", (string?)allow["Principal"]!["Service"]);
+        Assert.Equal("sns:Publish", (string?)allow["Action"]);
+        Assert.Contains(":alarm:assignment3-*", allow["Condition"]!["ArnLike"]!["aws:SourceArn"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.NotNull(allow["Condition"]!["StringEquals"]!["aws:SourceAccount"]);
     }
 
     [Fact]

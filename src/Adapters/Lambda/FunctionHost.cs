@@ -36,6 +36,20 @@ public sealed class FunctionHost : IDisposable
         });
     }
 
+    /// <summary>
+    /// Where a function logs. In Lambda (<c>AWS_LAMBDA_FUNCTION_NAME</c> is set) the process's own standard output, not
+    /// <see cref="Console.Out"/>: the managed runtime replaces that with a writer that puts time, request id and level
+    /// before each line, and a line that does not start with its JSON is neither a structured log line nor an
+    /// embedded-format metric. Elsewhere (the local invoker, tests) <see cref="Console.Out"/>, wherever it was pointed.
+    /// </summary>
+    public static TextWriter StandardOutput() =>
+        Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") is null
+            ? Console.Out
+            : LambdaStandardOutput.Value;
+
+    private static readonly Lazy<TextWriter> LambdaStandardOutput = new(() =>
+        TextWriter.Synchronized(new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false)) { AutoFlush = true }));
+
     /// <summary>CloudWatch metrics as embedded-metric-format lines on the same log writer.</summary>
     public EmbeddedMetrics Metrics { get; }
 

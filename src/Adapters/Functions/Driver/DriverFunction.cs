@@ -20,9 +20,9 @@ public sealed class DriverFunction : IDisposable
     private readonly FunctionSettings _settings;
     private readonly FunctionHost _host;
 
-    /// <summary>Used by the Lambda runtime: settings from the environment, logs on stdout.</summary>
+    /// <summary>Used by the Lambda runtime: settings from the environment, logs on the process's standard output.</summary>
     public DriverFunction()
-        : this(FunctionSettings.FromEnvironment(), Console.Out, DemoSettings.Default)
+        : this(FunctionSettings.FromEnvironment(), FunctionHost.StandardOutput(), DemoSettings.Default)
     {
     }
 

@@ -22,9 +22,9 @@ public sealed class PlottingFunction : IDisposable
     private readonly FunctionSettings _settings;
     private readonly FunctionHost _host;
 
-    /// <summary>Used by the Lambda runtime: settings from the environment, logs on stdout.</summary>
+    /// <summary>Used by the Lambda runtime: settings from the environment, logs on the process's standard output.</summary>
     public PlottingFunction()
-        : this(FunctionSettings.FromEnvironment(), Console.Out)
+        : this(FunctionSettings.FromEnvironment(), FunctionHost.StandardOutput())
     {
     }
 

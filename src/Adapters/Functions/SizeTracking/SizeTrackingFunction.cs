@@ -16,9 +16,9 @@ public sealed class SizeTrackingFunction : IDisposable
 {
     private readonly FunctionHost _host;
 
-    /// <summary>Used by the Lambda runtime: settings from the environment, logs on stdout.</summary>
+    /// <summary>Used by the Lambda runtime: settings from the environment, logs on the process's standard output.</summary>
     public SizeTrackingFunction()
-        : this(FunctionSettings.FromEnvironment(), Console.Out)
+        : this(FunctionSettings.FromEnvironment(), FunctionHost.StandardOutput())
     {
     }
 

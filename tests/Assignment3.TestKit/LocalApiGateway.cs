@@ -4,9 +4,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Assignment3.Adapters.Lambda.Contracts;
-using Assignment3.Domain.Tests;
 
-namespace Assignment3.Aws.Tests;
+namespace Assignment3.TestKit;
 
 /// <summary>The credentials and scope a request must be signed with.</summary>
 public sealed record SigningExpectation(string AccessKeyId, string SecretAccessKey, string? SessionToken, string Region, string Service = "execute-api")
@@ -65,7 +64,7 @@ public sealed class LocalApiGateway : IAsyncDisposable
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
-            WorkingDirectory = ArchitectureTests.RepositoryRoot(),
+            WorkingDirectory = TestPaths.RepositoryRoot(),
         };
         start.ArgumentList.Add(Path.Combine("scripts", "verify-sigv4.js"));
         var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started");

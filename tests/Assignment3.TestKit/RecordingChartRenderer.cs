@@ -1,6 +1,6 @@
 using Assignment3.Domain.Ports;
 
-namespace Assignment3.Adapters.InMemory;
+namespace Assignment3.TestKit;
 
 /// <summary>Keeps every chart it is asked to draw and answers with a fixed 1×1 PNG.</summary>
 public sealed class RecordingChartRenderer : ISizeChartRenderer

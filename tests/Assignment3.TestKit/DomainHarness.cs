@@ -1,4 +1,5 @@
 using Assignment3.Adapters.InMemory;
+using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
 using MediatR;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-namespace Assignment3.Domain.Tests;
+namespace Assignment3.TestKit;
 
 /// <summary>
 /// The domain wired to in-memory adapters, as a user would wire it for unit tests. With <c>trackChanges</c>, every

@@ -1,7 +1,7 @@
 using System.Text;
 using Assignment3.Domain.Ports;
 
-namespace Assignment3.Domain.Tests.Contracts;
+namespace Assignment3.TestKit;
 
 /// <summary>What every <see cref="IBlobStore"/> must do. An adapter is done when its subclass passes.</summary>
 public abstract class BlobStoreContract

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Assignment3.Aws.Tests;
+namespace Assignment3.TestKit;
 
 /// <summary>One request that passed through a <see cref="FaultProxy"/>, and what the proxy answered.</summary>
 public sealed class ProxiedRequest(string method, string path, string query, string? target, string? sdkRequest, string body)

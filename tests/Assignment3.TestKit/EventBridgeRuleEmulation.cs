@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 
-namespace Assignment3.Aws.Tests;
+namespace Assignment3.TestKit;
 
 /// <summary>
 /// Plays the deployed EventBridge rule: S3 object events of one bucket, taken from the S3 emulator, delivered one at a

@@ -1,4 +1,4 @@
-namespace Assignment3.Adapters.Tests;
+namespace Assignment3.TestKit;
 
 /// <summary>A folder of its own for one test, removed afterwards.</summary>
 public sealed class TempDirectory : IDisposable

@@ -1,4 +1,4 @@
-namespace Assignment3.Adapters.InMemory;
+namespace Assignment3.TestKit;
 
 /// <summary>
 /// A clock whose wall time only moves when told; timers and elapsed time stay real, so polling still works.

@@ -5,7 +5,7 @@ using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.Contracts;
 using Assignment3.Catalog;
 
-namespace Assignment3.Aws.Tests;
+namespace Assignment3.TestKit;
 
 /// <summary>Invokes handlers the way the runtime does (bytes in a stream, bytes out) and builds their inputs.</summary>
 public static class FunctionHarness
@@ -30,6 +30,13 @@ public static class FunctionHarness
         Assert.Equal(0, output.Position);
         return await new StreamReader(output).ReadToEndAsync();
     }
+
+    /// <summary>An EventBridge "Object Created" event from S3; tests say only the bucket and, where it matters, the id and object.</summary>
+    public static string ObjectCreated(string bucket, string eventId = "event-1", string key = "x.bin", long size = 5) => $$$"""
+        {"version":"0","id":"{{{eventId}}}","detail-type":"{{{S3EventNames.ObjectCreated}}}","source":"{{{S3EventNames.Source}}}","account":"111122223333",
+         "time":"2026-11-26T12:00:00Z","region":"us-east-1","resources":["arn:aws:s3:::{{{bucket}}}"],
+         "detail":{"version":"0","bucket":{"name":"{{{bucket}}}"},"object":{"key":"{{{key}}}","size":{{{size}}}},"reason":"PutObject"}}
+        """;
 
     /// <summary>An API Gateway REST proxy event; tests say only what differs from a plain POST.</summary>
     public static string Proxy(IDictionary<string, string>? query = null, string? body = null, string method = "POST", bool base64 = false) =>

@@ -3,9 +3,8 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Assignment3.Adapters.Aws;
-using Assignment3.Domain.Tests;
 
-namespace Assignment3.Aws.Tests;
+namespace Assignment3.TestKit;
 
 /// <summary>
 /// Starts AWS's DynamoDB Local and s3rver (S3) once for the collection, each on a free 127.0.0.1 port, points the AWS
@@ -115,10 +114,18 @@ public sealed class EmulatorFixture : IAsyncLifetime
         Directory.Delete(_s3Directory, recursive: true);
     }
 
+    /// <summary>A new history table, defined as the stack deploys it (index included), active and empty.</summary>
+    public async Task<string> CreateTableAsync()
+    {
+        var name = UniqueName("history");
+        await DynamoDbHistoryRepository.EnsureTableAsync(DynamoDb, name, Catalog.HistorySchema.SizeIndexName);
+        return name;
+    }
+
     /// <summary>A name no other test uses, valid for buckets and tables.</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)];
 
-    private static string Script => Path.Combine(ArchitectureTests.RepositoryRoot(), "scripts", "emulator.js");
+    private static string Script => Path.Combine(TestPaths.RepositoryRoot(), "scripts", "emulator.js");
 
     private static async Task<(Process Process, string Endpoint)> StartAsync(string[] arguments)
     {
@@ -127,7 +134,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = ArchitectureTests.RepositoryRoot(),
+            WorkingDirectory = TestPaths.RepositoryRoot(),
         };
         foreach (var argument in arguments)
         {
@@ -145,10 +152,4 @@ public sealed class EmulatorFixture : IAsyncLifetime
         process.BeginErrorReadLine(); // drained and dropped: the emulators run silent
         return (process, JsonDocument.Parse(first).RootElement.GetProperty("endpoint").GetString()!);
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class EmulatorCollection : ICollectionFixture<EmulatorFixture>
-{
-    public const string Name = "AWS emulators";
 }
