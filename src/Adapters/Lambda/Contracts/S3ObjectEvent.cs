@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Assignment3.Catalog;
 
 namespace Assignment3.Adapters.Lambda.Contracts;
 
@@ -64,10 +65,10 @@ public sealed class S3EventObject
     [JsonPropertyName("sequencer")] public string? Sequencer { get; set; }
 }
 
-/// <summary>What the size-tracking function returns: the record that stands for the event.</summary>
+/// <summary>What the size-tracking function returns: the record that stands for the event, its fields named as in the table.</summary>
 public sealed record TrackingResponse(
-    [property: JsonPropertyName("bucket_name")] string BucketName,
-    [property: JsonPropertyName("time")] long Time,
-    [property: JsonPropertyName("total_size")] long TotalSize,
-    [property: JsonPropertyName("object_cnt")] int ObjectCount,
+    [property: JsonPropertyName(HistorySchema.BucketAttribute)] string BucketName,
+    [property: JsonPropertyName(HistorySchema.TimeAttribute)] long Time,
+    [property: JsonPropertyName(HistorySchema.SizeAttribute)] long TotalSize,
+    [property: JsonPropertyName(HistorySchema.CountAttribute)] int ObjectCount,
     [property: JsonPropertyName("duplicate")] bool Duplicate);
