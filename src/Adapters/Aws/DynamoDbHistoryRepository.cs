@@ -32,8 +32,11 @@ namespace Assignment3.Adapters.Aws;
 /// </remarks>
 public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tableName, string sizeIndexName) : IHistoryRepository
 {
-    /// <summary>How long an event id is remembered: longer than Lambda's and EventBridge's retries last (at most 24 h).</summary>
-    public static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(2);
+    /// <summary>
+    /// How long an event id is remembered: longer than an event can still arrive, whether through Lambda's and
+    /// EventBridge's retries (hours) or replayed from the failure queue, which keeps events 14 days.
+    /// </summary>
+    public static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(15);
 
     // A transaction can be cancelled without any condition failing: by a concurrent transaction on the same item
     // (two deliveries of one event; the next try sees the winner's marker) or for lack of capacity. The SDK does not
