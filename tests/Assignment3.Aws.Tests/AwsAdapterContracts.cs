@@ -103,6 +103,27 @@ public sealed class S3BlobStoreContract(EmulatorFixture emulators) : BlobStoreCo
     }
 
     [Fact]
+    public async Task Keys_s3_refuses_to_delete_fail_the_delete_naming_each_key_and_its_code()
+    {
+        // DeleteObjects answers 200 and lists per-key errors in its body; the SDK turns them into an exception.
+        var bucket = await CreateBucketAsync(new S3BlobStore(emulators.S3), "refuses");
+        await using var proxy = new FaultProxy(emulators.S3Endpoint);
+        proxy.Answer(1, 200, "application/xml", System.Text.Encoding.UTF8.GetBytes("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Error><Key>locked.txt</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>
+            """), r => r.Method == "POST" && r.Query.StartsWith("delete", StringComparison.Ordinal));
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(
+            new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddAwsClients(
+                name => name == Adapters.Aws.DependencyInjection.S3EndpointVariable ? proxy.Endpoint.ToString() : null));
+        var store = new S3BlobStore((Amazon.S3.IAmazonS3)provider.GetService(typeof(Amazon.S3.IAmazonS3))!);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => store.DeleteAsync(bucket, ["locked.txt", "other.txt"], default));
+
+        Assert.Contains("refused to delete 1 of 2 objects", error.Message, StringComparison.Ordinal);
+        Assert.Contains("locked.txt: AccessDenied", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_png_is_stored_with_its_content_type()
     {
         var store = new S3BlobStore(emulators.S3);

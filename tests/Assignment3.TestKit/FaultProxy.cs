@@ -47,6 +47,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Fault> _faults = [];
     private readonly List<ProxiedRequest> _requests = [];
+    private readonly List<ProxiedRequest> _answeredByTarget = [];
     private readonly List<Waiter> _waiters = [];
     private readonly CancellationTokenSource _stopping = new();
     private CancellationTokenSource _release = new();
@@ -84,7 +85,8 @@ public sealed class FaultProxy : IAsyncDisposable
     public void CommitThenFail(int nth, Func<ProxiedRequest, bool>? match = null) => Add(new Fault(FaultKind.CommitThenFail, match, nth, TimeSpan.Zero, true));
 
     /// <summary>Answers the first <paramref name="count"/> matching requests with ProvisionedThroughputExceededException, unforwarded.</summary>
-    public void Throttle(int count, Func<ProxiedRequest, bool>? match = null) => Add(new Fault(FaultKind.Throttle, match, count, TimeSpan.Zero, false));
+    public void Throttle(int count, Func<ProxiedRequest, bool>? match = null) =>
+        Answer(count, 400, DynamoDbJson, ThrottleBody, match, ("x-amzn-ErrorType", "ProvisionedThroughputExceededException"));
 
     /// <summary>
     /// Answers the first <paramref name="count"/> matching requests, unforwarded, with a TransactionCanceledException
@@ -92,7 +94,14 @@ public sealed class FaultProxy : IAsyncDisposable
     /// is throttled or conflicts with another.
     /// </summary>
     public void CancelTransaction(int count, string[] reasonCodes, Func<ProxiedRequest, bool>? match = null) =>
-        Add(new Fault(FaultKind.Cancel, match, count, TimeSpan.Zero, false) { ReasonCodes = reasonCodes });
+        Answer(count, 400, DynamoDbJson, CancellationBody(reasonCodes), match, ("x-amzn-ErrorType", "TransactionCanceledException"));
+
+    /// <summary>
+    /// Answers the first <paramref name="count"/> matching requests, unforwarded, with the given status, body and
+    /// headers: any answer a service documents (an S3 DeleteObjects result listing per-key errors, say).
+    /// </summary>
+    public void Answer(int count, int status, string contentType, byte[] body, Func<ProxiedRequest, bool>? match = null, params (string Name, string Value)[] headers) =>
+        Add(new Fault(FaultKind.Answer, match, count, TimeSpan.Zero, false) { Canned = (status, contentType, body, headers) });
 
     /// <summary>
     /// Holds the answers of the first <paramref name="count"/> matching requests for <paramref name="delay"/> (or until
@@ -193,8 +202,6 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private readonly List<ProxiedRequest> _answeredByTarget = [];
-
     private async Task ServeAsync(HttpListener listener)
     {
         var inFlight = new List<Task>();
@@ -242,15 +249,9 @@ public sealed class FaultProxy : IAsyncDisposable
             }
 
             using var hold = CancellationTokenSource.CreateLinkedTokenSource(released, _stopping.Token);
-            if (fault is { Kind: FaultKind.Throttle })
+            if (fault is { Kind: FaultKind.Answer, Canned: var (status, contentType, cannedBody, cannedHeaders) })
             {
-                await RespondAsync(context, request, 400, DynamoDbJson, ThrottleBody, [("x-amzn-ErrorType", "ProvisionedThroughputExceededException")]);
-                return;
-            }
-
-            if (fault is { Kind: FaultKind.Cancel })
-            {
-                await RespondAsync(context, request, 400, DynamoDbJson, CancellationBody(fault.ReasonCodes), [("x-amzn-ErrorType", "TransactionCanceledException")]);
+                await RespondAsync(context, request, status, contentType, cannedBody, cannedHeaders);
                 return;
             }
 
@@ -377,9 +378,8 @@ public sealed class FaultProxy : IAsyncDisposable
     private enum FaultKind
     {
         CommitThenFail,
-        Throttle,
+        Answer,
         Hold,
-        Cancel,
     }
 
     private sealed class Fault(FaultKind kind, Func<ProxiedRequest, bool>? match, int count, TimeSpan delay, bool forwardFirst)
@@ -392,7 +392,7 @@ public sealed class FaultProxy : IAsyncDisposable
 
         public bool ForwardFirst { get; } = forwardFirst;
 
-        public string[] ReasonCodes { get; init; } = [];
+        public (int Status, string ContentType, byte[] Body, (string Name, string Value)[] Headers) Canned { get; init; }
 
         // Under the proxy's gate: counts the request if it matches, and says whether this fault applies to it.
         public bool Claims(ProxiedRequest request)

@@ -54,12 +54,13 @@ public sealed class RenderSizeChartHandler(
     public async Task<SizeChartResult> Handle(RenderSizeChart request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        // The maximum does not depend on the latest record: ask the index while the latest is read.
+        // The maximum does not depend on the latest record: ask the index while the latest is read. Both are awaited
+        // together, so a failure of either is seen, never left unobserved.
+        var latestTask = history.GetLatestAsync(request.BucketName, cancellationToken);
         var largestTask = history.GetLargestAsync(request.BucketName, cancellationToken);
-        var latest = await history.GetLatestAsync(request.BucketName, cancellationToken);
-        if (latest is null)
+        await Task.WhenAll(latestTask, largestTask);
+        if (await latestTask is not { } latest)
         {
-            await largestTask;
             return new SizeChartResult.NoHistory(request.BucketName);
         }
 
