@@ -29,6 +29,12 @@ public static class FunctionCatalog
     public static readonly LambdaFunctionSpec Driver = new("driver", "src/Adapters/Functions/Driver",
         "Assignment3.Functions.Driver", "Assignment3.Functions.Driver.DriverFunction");
 
+    /// <summary>
+    /// How every function is published, for the stack's bundles and the benchmark alike: Release, linux-x64,
+    /// framework-dependent (ReadyToRun comes with -r, see src/Adapters/Functions/Directory.Build.props).
+    /// </summary>
+    public static IReadOnlyList<string> PublishOptions { get; } = ["-c", "Release", "-r", "linux-x64", "--self-contained", "false"];
+
     /// <summary>All three, in deployment order.</summary>
     public static IReadOnlyList<LambdaFunctionSpec> All { get; } = [SizeTracking, Plotting, Driver];
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Amazon.CDK;
 using Amazon.JSII.Runtime.Deputy;
+using Assignment3.Catalog;
 
 namespace Assignment3.Infrastructure;
 
@@ -12,14 +13,11 @@ namespace Assignment3.Infrastructure;
 /// <param name="projectDirectory">The function's project folder, relative to the root.</param>
 public sealed class DotnetPublishBundling(string repositoryRoot, string projectDirectory) : DeputyBase, ILocalBundling
 {
-    /// <summary>How every function is published: Release, linux-x64, framework-dependent (ReadyToRun comes with -r).</summary>
-    public static readonly string[] PublishOptions = ["-c", "Release", "-r", "linux-x64", "--self-contained", "false"];
-
     /// <summary>Publishes into <paramref name="outputDir"/>: Release, linux-x64, framework-dependent, ReadyToRun.</summary>
     public bool TryBundle(string outputDir, IBundlingOptions options)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = repositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["publish", Path.Combine(repositoryRoot, projectDirectory), .. PublishOptions, "-o", outputDir, "--nologo", "-v", "quiet"])
+        foreach (var argument in (string[])["publish", Path.Combine(repositoryRoot, projectDirectory), .. FunctionCatalog.PublishOptions, "-o", outputDir, "--nologo", "-v", "quiet"])
         {
             start.ArgumentList.Add(argument);
         }

@@ -285,7 +285,7 @@ public sealed class LambdaStack : Stack
                     Image = Runtime.DOTNET_10.BundlingImage,
                     Local = new DotnetPublishBundling(repositoryRoot, spec.ProjectDirectory),
                     // What the image would run; it also tells the three bundles apart in the CDK's bundling cache.
-                    Command = ["dotnet", "publish", spec.ProjectDirectory, .. DotnetPublishBundling.PublishOptions, "-o", "/asset-output"],
+                    Command = ["dotnet", "publish", spec.ProjectDirectory, .. FunctionCatalog.PublishOptions, "-o", "/asset-output"],
                 },
             }),
             MemorySize = memoryMb,
