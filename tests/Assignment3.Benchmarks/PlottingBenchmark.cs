@@ -20,8 +20,8 @@ internal sealed record PlottingFigures(
 }
 
 /// <summary>
-/// The plotting handler (20 points in the window, a 1000×600 PNG) warm, against its floor: the same three queries,
-/// the two independent ones concurrently as the handler runs them, then one PutObject of the same PNG bytes. The
+/// The plotting handler (20 points in the window, a 1000×600 PNG) warm, against its floor: the same two queries,
+/// concurrently as the handler runs them, then one PutObject of the same PNG bytes. The
 /// render alone (ScottPlot and PNG encoding, no I/O) is timed too, since it is what the floor leaves out.
 /// </summary>
 internal static class PlottingBenchmark
@@ -87,42 +87,21 @@ internal static class PlottingBenchmark
         return (queries, uploads, proxies.Total - queries - uploads);
     }
 
-    // The same queries as the handler (latest and maximum at once, then the window before the latest), then the upload.
+    // The same queries as the handler (the newest records and the maximum, at once), then the upload.
     private static async Task FloorAsync(Endpoints endpoints, string table, string data, string plots, string key, byte[] png)
     {
         var bucketIs = new Dictionary<string, AttributeValue> { [":b"] = new() { S = data } };
-        var latest = endpoints.DynamoDb.QueryAsync(new QueryRequest
-        {
-            TableName = table,
-            KeyConditionExpression = "bucket_name = :b",
-            ExpressionAttributeValues = bucketIs,
-            ScanIndexForward = false,
-            Limit = 1,
-            ConsistentRead = true,
-        });
-        var largest = endpoints.DynamoDb.QueryAsync(new QueryRequest
-        {
-            TableName = table,
-            IndexName = HistorySchema.SizeIndexName,
-            KeyConditionExpression = "bucket_name = :b",
-            ExpressionAttributeValues = bucketIs,
-            ScanIndexForward = false,
-            Limit = 1,
-        });
-        await Task.WhenAll(latest, largest);
-        var to = long.Parse((await latest).Items[0][HistorySchema.TimeAttribute].N, CultureInfo.InvariantCulture);
-        await endpoints.DynamoDb.QueryAsync(new QueryRequest
-        {
-            TableName = table,
-            KeyConditionExpression = "bucket_name = :b AND #t BETWEEN :from AND :to",
-            ExpressionAttributeNames = new Dictionary<string, string> { ["#t"] = HistorySchema.TimeAttribute },
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue>(bucketIs)
+        await Task.WhenAll(
+            endpoints.DynamoDb.QueryAsync(new QueryRequest
             {
-                [":from"] = new() { N = (to - 10_000).ToString(CultureInfo.InvariantCulture) },
-                [":to"] = new() { N = to.ToString(CultureInfo.InvariantCulture) },
-            },
-            ConsistentRead = true,
-        });
+                TableName = table, KeyConditionExpression = "bucket_name = :b", ExpressionAttributeValues = bucketIs,
+                ScanIndexForward = false, Limit = DynamoDbHistoryRepository.RecentPageSize, ConsistentRead = true,
+            }),
+            endpoints.DynamoDb.QueryAsync(new QueryRequest
+            {
+                TableName = table, IndexName = HistorySchema.SizeIndexName, KeyConditionExpression = "bucket_name = :b",
+                ExpressionAttributeValues = bucketIs, ScanIndexForward = false, Limit = 1,
+            }));
         using var body = new MemoryStream(png);
         await endpoints.S3.PutObjectAsync(new PutObjectRequest { BucketName = plots, Key = key, InputStream = body, ContentType = "image/png" });
     }

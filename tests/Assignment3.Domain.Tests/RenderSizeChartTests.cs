@@ -48,20 +48,17 @@ public sealed class RenderSizeChartTests
     }
 
     [Fact]
-    public async Task Reads_latest_window_and_max_with_one_lookup_each()
+    public async Task Reads_the_recent_records_and_the_max_with_one_lookup_each()
     {
         var latest = new SizeRecord("data-bucket", Latest, 2, 1);
         var history = new Mock<IHistoryRepository>(MockBehavior.Strict);
-        history.Setup(h => h.GetLatestAsync("data-bucket", It.IsAny<CancellationToken>())).ReturnsAsync(latest);
-        history.Setup(h => h.GetRangeAsync("data-bucket", Latest.AddSeconds(-3), Latest, It.IsAny<CancellationToken>()))
-            .ReturnsAsync([latest]);
+        history.Setup(h => h.GetRecentAsync("data-bucket", TimeSpan.FromSeconds(3), It.IsAny<CancellationToken>())).ReturnsAsync([latest]);
         history.Setup(h => h.GetLargestAsync("data-bucket", It.IsAny<CancellationToken>())).ReturnsAsync(latest);
         using var harness = new DomainHarness(configure: s => s.Replace(ServiceDescriptor.Singleton(history.Object)));
 
         await harness.Send(new RenderSizeChart("data-bucket", TimeSpan.FromSeconds(3)));
 
-        history.Verify(h => h.GetLatestAsync("data-bucket", It.IsAny<CancellationToken>()), Times.Once);
-        history.Verify(h => h.GetRangeAsync("data-bucket", Latest.AddSeconds(-3), Latest, It.IsAny<CancellationToken>()), Times.Once);
+        history.Verify(h => h.GetRecentAsync("data-bucket", TimeSpan.FromSeconds(3), It.IsAny<CancellationToken>()), Times.Once);
         history.Verify(h => h.GetLargestAsync("data-bucket", It.IsAny<CancellationToken>()), Times.Once);
     }
 
@@ -138,6 +135,9 @@ public sealed class LaggingIndexHistory(IHistoryRepository inner) : IHistoryRepo
 
     public Task<IReadOnlyList<SizeRecord>> GetRangeAsync(string bucketName, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken) =>
         inner.GetRangeAsync(bucketName, earliest, latest, cancellationToken);
+
+    public Task<IReadOnlyList<SizeRecord>> GetRecentAsync(string bucketName, TimeSpan window, CancellationToken cancellationToken) =>
+        inner.GetRecentAsync(bucketName, window, cancellationToken);
 
     public Task<SizeRecord?> GetLargestAsync(string bucketName, CancellationToken cancellationToken) => Task.FromResult(Answer);
 }

@@ -67,6 +67,43 @@ public abstract class HistoryRepositoryContract
     }
 
     [Fact]
+    public async Task Recent_is_the_latest_and_its_window_oldest_first_bounds_included()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("recent");
+        foreach (var offset in new[] { 0, -10_001, -3000, -10_000, -20_000 })
+        {
+            await repository.AppendAsync(At(bucket, offset, -offset), null, default);
+        }
+
+        await repository.AppendAsync(At(Bucket("recent-other"), 1000, 1), null, default);
+
+        var recent = await repository.GetRecentAsync(bucket, TimeSpan.FromSeconds(10), default);
+
+        Assert.Equal(new long[] { -10_000, -3000, 0 }, recent.Select(r => (long)(r.Time - T0).TotalMilliseconds));
+        Assert.Equal(At(bucket, 0, 0), recent[^1]);
+        Assert.Empty(await repository.GetRecentAsync(Bucket("recent-none"), TimeSpan.FromSeconds(10), default));
+    }
+
+    [Fact]
+    public async Task Recent_returns_a_window_of_many_records_whole_and_a_short_one_exactly()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("recent-many");
+        const int InWindow = 150; // more than one read of a paging store returns
+        for (var i = -5; i < InWindow; i++)
+        {
+            await repository.AppendAsync(At(bucket, i * 10, i), null, default);
+        }
+
+        var recent = await repository.GetRecentAsync(bucket, TimeSpan.FromMilliseconds((InWindow - 1) * 10), default);
+
+        Assert.Equal(Enumerable.Range(0, InWindow).Select(i => (long)i), recent.Select(r => r.TotalSize));
+        var shortWindow = await repository.GetRecentAsync(bucket, TimeSpan.FromMilliseconds(490), default);
+        Assert.Equal(Enumerable.Range(InWindow - 50, 50).Select(i => (long)i), shortWindow.Select(r => r.TotalSize));
+    }
+
+    [Fact]
     public async Task Largest_is_the_record_with_the_greatest_total_size()
     {
         var repository = await CreateRepositoryAsync();

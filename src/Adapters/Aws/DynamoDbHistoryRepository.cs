@@ -153,6 +153,47 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
         return records;
     }
 
+    /// <summary>
+    /// How many records the newest-first read of <see cref="GetRecentAsync"/> asks for: enough for a 10-second window
+    /// of a busy bucket in one request, few enough that the records it reads beyond the window cost next to nothing
+    /// (100 small items are about 2 read units with strong consistency).
+    /// </summary>
+    public const int RecentPageSize = 100;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One strongly consistent query, newest first, answers both the latest record and its window whenever the
+    /// window holds fewer than <see cref="RecentPageSize"/> records; only a fuller window costs a second read, of
+    /// exactly its range.
+    /// </remarks>
+    public async Task<IReadOnlyList<SizeRecord>> GetRecentAsync(string bucketName, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var response = await client.QueryAsync(new QueryRequest
+        {
+            TableName = tableName,
+            KeyConditionExpression = "bucket_name = :b",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":b"] = new() { S = bucketName } },
+            ScanIndexForward = false,
+            Limit = RecentPageSize,
+            ConsistentRead = true,
+        }, cancellationToken);
+        if (response.Items is not { Count: > 0 } newestFirst)
+        {
+            return [];
+        }
+
+        var latest = FromItem(newestFirst[0]);
+        var earliest = latest.Time - window;
+        var last = FromItem(newestFirst[^1]);
+        var pageCoversWindow = last.Time <= earliest || response.LastEvaluatedKey is not { Count: > 0 };
+        if (!pageCoversWindow)
+        {
+            return await GetRangeAsync(bucketName, earliest, latest.Time, cancellationToken);
+        }
+
+        return [.. newestFirst.Select(FromItem).Where(record => record.Time >= earliest).Reverse()];
+    }
+
     /// <inheritdoc />
     public async Task<SizeRecord?> GetLargestAsync(string bucketName, CancellationToken cancellationToken)
     {

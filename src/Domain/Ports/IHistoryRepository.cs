@@ -19,6 +19,21 @@ public interface IHistoryRepository
     Task<IReadOnlyList<SizeRecord>> GetRangeAsync(
         string bucketName, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The newest record and every record up to <paramref name="window"/> before it, oldest first (so the newest is
+    /// last); empty when the bucket has no history. This default asks for the newest, then for the range: two reads
+    /// one after the other. A store that can answer both with one read should override it.
+    /// </summary>
+    async Task<IReadOnlyList<SizeRecord>> GetRecentAsync(string bucketName, TimeSpan window, CancellationToken cancellationToken)
+    {
+        if (await GetLatestAsync(bucketName, cancellationToken) is not { } latest)
+        {
+            return [];
+        }
+
+        return await GetRangeAsync(bucketName, latest.Time - window, latest.Time, cancellationToken);
+    }
+
     /// <summary>The record with the largest total size, found through the by-size index (one lookup, no scan).</summary>
     Task<SizeRecord?> GetLargestAsync(string bucketName, CancellationToken cancellationToken);
 }

@@ -45,7 +45,7 @@ public sealed class RenderSizeChartValidator : IRequestValidator<RenderSizeChart
     }
 }
 
-/// <summary>Reads the latest record, the window before it and the maximum, then renders and stores the chart.</summary>
+/// <summary>Reads the latest record with the window before it and the maximum, then renders and stores the chart.</summary>
 public sealed class RenderSizeChartHandler(
     IHistoryRepository history, ISizeChartRenderer renderer, IBlobStore blobs, ChartSettings settings)
     : IRequestHandler<RenderSizeChart, SizeChartResult>
@@ -54,18 +54,19 @@ public sealed class RenderSizeChartHandler(
     public async Task<SizeChartResult> Handle(RenderSizeChart request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        // The maximum does not depend on the latest record: ask the index while the latest is read. Both are awaited
+        // The maximum does not depend on the recent records: ask the index while they are read. Both are awaited
         // together, so a failure of either is seen, never left unobserved.
-        var latestTask = history.GetLatestAsync(request.BucketName, cancellationToken);
+        var recentTask = history.GetRecentAsync(request.BucketName, request.EffectiveWindow, cancellationToken);
         var largestTask = history.GetLargestAsync(request.BucketName, cancellationToken);
-        await Task.WhenAll(latestTask, largestTask);
-        if (await latestTask is not { } latest)
+        await Task.WhenAll(recentTask, largestTask);
+        var points = await recentTask;
+        if (points.Count == 0)
         {
             return new SizeChartResult.NoHistory(request.BucketName);
         }
 
+        var latest = points[^1];
         var from = latest.Time - request.EffectiveWindow;
-        var points = await history.GetRangeAsync(request.BucketName, from, latest.Time, cancellationToken);
         var largest = Largest(await largestTask, latest, points);
 
         var png = renderer.RenderPng(new SizeChart(request.BucketName, points, largest, settings.Width, settings.Height));
