@@ -94,13 +94,21 @@ internal static class PlottingBenchmark
         await Task.WhenAll(
             endpoints.DynamoDb.QueryAsync(new QueryRequest
             {
-                TableName = table, KeyConditionExpression = "bucket_name = :b", ExpressionAttributeValues = bucketIs,
-                ScanIndexForward = false, Limit = DynamoDbHistoryRepository.RecentPageSize, ConsistentRead = true,
+                TableName = table,
+                KeyConditionExpression = "bucket_name = :b",
+                ExpressionAttributeValues = bucketIs,
+                ScanIndexForward = false,
+                Limit = DynamoDbHistoryRepository.RecentPageSize,
+                ConsistentRead = true,
             }),
             endpoints.DynamoDb.QueryAsync(new QueryRequest
             {
-                TableName = table, IndexName = HistorySchema.SizeIndexName, KeyConditionExpression = "bucket_name = :b",
-                ExpressionAttributeValues = bucketIs, ScanIndexForward = false, Limit = 1,
+                TableName = table,
+                IndexName = HistorySchema.SizeIndexName,
+                KeyConditionExpression = "bucket_name = :b",
+                ExpressionAttributeValues = bucketIs,
+                ScanIndexForward = false,
+                Limit = 1,
             }));
         using var body = new MemoryStream(png);
         await endpoints.S3.PutObjectAsync(new PutObjectRequest { BucketName = plots, Key = key, InputStream = body, ContentType = "image/png" });
