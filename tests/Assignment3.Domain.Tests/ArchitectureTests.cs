@@ -45,6 +45,7 @@ public sealed class ArchitectureTests
     [InlineData("src/Adapters/Charting/Assignment3.Adapters.Charting.csproj")]
     [InlineData("src/Adapters/InMemory/Assignment3.Adapters.InMemory.csproj")]
     [InlineData("src/Adapters/PlotApi/Assignment3.Adapters.PlotApi.csproj")]
+    [InlineData("src/Adapters/LambdaRuntime/Assignment3.Adapters.LambdaRuntime.csproj")]
     public void An_adapter_references_the_domain_and_shared_names_never_another_adapter(string project)
     {
         var references = XDocument.Load(Path.Combine(TestPaths.RepositoryRoot(), project)).Descendants("ProjectReference")

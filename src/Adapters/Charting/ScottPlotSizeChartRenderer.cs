@@ -32,8 +32,16 @@ public sealed class ScottPlotSizeChartRenderer : ISizeChartRenderer
     public ScottPlotSizeChartRenderer() => RegisterBundledFont();
 
     /// <summary>The bundled font file's full path.</summary>
-    public static string FontPath =>
-        Path.Combine(Path.GetDirectoryName(typeof(ScottPlotSizeChartRenderer).Assembly.Location)!, "Fonts", FontFileName);
+    public static string FontPath => Path.Combine(AssemblyDirectory(), "Fonts", FontFileName);
+
+    // Next to this assembly, which under the managed runtime is the function's folder, not the runtime's
+    // (AppContext.BaseDirectory). A Native AOT executable has no assembly files: there it is the executable's folder.
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000",
+        Justification = "An empty Assembly.Location (Native AOT) falls back to AppContext.BaseDirectory.")]
+    private static string AssemblyDirectory() =>
+        typeof(ScottPlotSizeChartRenderer).Assembly.Location is { Length: > 0 } location
+            ? Path.GetDirectoryName(location)!
+            : AppContext.BaseDirectory;
 
     /// <inheritdoc />
     public byte[] RenderPng(SizeChart chart)

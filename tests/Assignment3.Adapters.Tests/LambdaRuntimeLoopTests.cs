@@ -1,0 +1,191 @@
+using System.Text;
+using System.Text.Json;
+using Assignment3.Adapters.Lambda;
+using Assignment3.Adapters.LambdaRuntime;
+
+namespace Assignment3.Adapters.Tests;
+
+/// <summary>The custom runtime's loop against the strict Runtime API stand-in. One class: the trace id is process-wide.</summary>
+public sealed class LambdaRuntimeLoopTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly LocalRuntimeApi _api = new();
+    private readonly StringWriter _log = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _api.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private Task<int> Run(Func<Stream, Task<Stream>> handler) => Run(() => handler);
+
+    private Task<int> Run(Func<Func<Stream, Task<Stream>>> initialize) =>
+        Task.Run(() => LambdaRuntimeLoop.RunAsync(initialize, new JsonLineLoggerProvider(_log).CreateLogger("runtime"), _api.HostAndPort, _stop.Token));
+
+    private static Func<Stream, Task<Stream>> Echo(Func<string, string> change) => async input =>
+        new MemoryStream(Encoding.UTF8.GetBytes(change(await new StreamReader(input).ReadToEndAsync())));
+
+    [Fact]
+    public async Task A_handler_response_is_posted_for_its_request_id()
+    {
+        var loop = Run(Echo(s => s.ToUpperInvariant()));
+        var id = _api.Enqueue("""{"hello":"lambda"}""");
+
+        var outcome = await _api.OutcomeAsync(id).WaitAsync(Patience);
+
+        Assert.True(outcome.Succeeded);
+        Assert.Equal("""{"HELLO":"LAMBDA"}""", outcome.Text);
+        await _stop.CancelAsync();
+        Assert.Equal(0, await loop.WaitAsync(Patience));
+        Assert.Empty(_api.Refusals);
+    }
+
+    [Fact]
+    public async Task A_handler_exception_is_posted_as_the_invocation_error_with_its_type()
+    {
+        _ = Run(_ => throw new InvalidDataException("the event has no bucket"));
+        var id = _api.Enqueue("{}");
+
+        var outcome = await _api.OutcomeAsync(id).WaitAsync(Patience);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal("InvalidDataException", outcome.ErrorType);
+        var body = JsonDocument.Parse(outcome.Body).RootElement;
+        Assert.Equal("the event has no bucket", body.GetProperty("errorMessage").GetString());
+        Assert.Equal("InvalidDataException", body.GetProperty("errorType").GetString());
+        Assert.Equal(JsonValueKind.Array, body.GetProperty("stackTrace").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_handler_that_cannot_be_built_is_reported_as_an_init_error_and_the_runtime_exits_non_zero()
+    {
+        var loop = Run(() => throw new InvalidOperationException("TABLE_NAME is not set"));
+
+        var outcome = await _api.InitError.WaitAsync(Patience);
+
+        Assert.Equal("InvalidOperationException", outcome.ErrorType);
+        Assert.Equal("TABLE_NAME is not set", JsonDocument.Parse(outcome.Body).RootElement.GetProperty("errorMessage").GetString());
+        Assert.NotEqual(0, await loop.WaitAsync(Patience));
+        Assert.Contains("could not start", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_trace_id_is_set_for_each_invocation_and_cleared_when_an_invocation_has_none()
+    {
+        var seen = new List<string?>();
+        _ = Run(input =>
+        {
+            seen.Add(Environment.GetEnvironmentVariable(LambdaRuntimeLoop.TraceIdVariable));
+            return Task.FromResult<Stream>(new MemoryStream());
+        });
+
+        await _api.OutcomeAsync(_api.Enqueue("{}", traceId: "Root=1-aaaa;Sampled=1")).WaitAsync(Patience);
+        await _api.OutcomeAsync(_api.Enqueue("{}", traceId: "Root=1-bbbb;Sampled=0")).WaitAsync(Patience);
+        await _api.OutcomeAsync(_api.Enqueue("{}")).WaitAsync(Patience);
+
+        Assert.Equal(["Root=1-aaaa;Sampled=1", "Root=1-bbbb;Sampled=0", null], seen);
+    }
+
+    [Fact]
+    public async Task Several_invocations_in_a_row_are_each_answered_once_in_order()
+    {
+        _ = Run(Echo(s => $"seen {s}"));
+        var ids = Enumerable.Range(1, 5).Select(i => _api.Enqueue(i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+
+        var outcomes = await Task.WhenAll(ids.Select(_api.OutcomeAsync)).WaitAsync(Patience);
+
+        Assert.Equal(["seen 1", "seen 2", "seen 3", "seen 4", "seen 5"], outcomes.Select(o => o.Text));
+        Assert.True(outcomes.Zip(outcomes.Skip(1)).All(pair => pair.First.ReceivedAt < pair.Second.ReceivedAt));
+        Assert.Empty(_api.Refusals);
+    }
+
+    [Fact]
+    public async Task A_response_over_six_mebibytes_is_refused_and_the_invocation_fails_naming_why_then_the_loop_goes_on()
+    {
+        _ = Run(async input =>
+        {
+            var text = await new StreamReader(input).ReadToEndAsync();
+            return new MemoryStream(text == "big" ? new byte[LocalRuntimeApi.MaxResponseBytes + 1] : Encoding.UTF8.GetBytes("small"));
+        });
+
+        var big = await _api.OutcomeAsync(_api.Enqueue("big")).WaitAsync(Patience);
+        var small = await _api.OutcomeAsync(_api.Enqueue("small")).WaitAsync(Patience);
+
+        Assert.False(big.Succeeded);
+        Assert.Equal("RequestEntityTooLarge", big.ErrorType);
+        Assert.Contains("RequestEntityTooLarge", _log.ToString(), StringComparison.Ordinal);
+        Assert.Equal(413, Assert.Single(_api.Refusals).Status);
+        Assert.Equal("small", small.Text);
+    }
+
+    [Fact]
+    public async Task Without_the_runtime_api_setting_the_loop_refuses_to_start()
+    {
+        var code = await LambdaRuntimeLoop.RunAsync(() => Echo(s => s), new JsonLineLoggerProvider(_log).CreateLogger("runtime"), runtimeApi: " ");
+
+        Assert.Equal(2, code);
+        Assert.Contains(RuntimeApiClient.EndpointVariable, _log.ToString(), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The stand-in refuses what Lambda refuses, so the loop's tests mean something.</summary>
+public sealed class LocalRuntimeApiTests : IAsyncLifetime
+{
+    private readonly LocalRuntimeApi _api = new();
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _api.DisposeAsync();
+    }
+
+    private async Task<(int Status, string? ErrorType)> Post(string path, string body = "{}")
+    {
+        using var response = await _http.PostAsync(_api.Url(path), new StringContent(body));
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, JsonDocument.Parse(text).RootElement.TryGetProperty("errorType", out var type) ? type.GetString() : null);
+    }
+
+    [Fact]
+    public async Task Unknown_paths_are_404_and_wrong_methods_405()
+    {
+        using var unknown = await _http.GetAsync(_api.Url("invocation/next/extra"));
+        using var wrongMethod = await _http.PostAsync(_api.Url("invocation/next"), new StringContent(""));
+        using var getResponse = await _http.GetAsync(_api.Url("invocation/x/response"));
+
+        Assert.Equal(404, (int)unknown.StatusCode);
+        Assert.Equal(405, (int)wrongMethod.StatusCode);
+        Assert.Equal(405, (int)getResponse.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_response_for_an_unknown_or_undelivered_id_is_invalid_and_a_second_answer_is_refused()
+    {
+        var id = _api.Enqueue("{}");
+
+        Assert.Equal((400, "InvalidRequestID"), await Post("invocation/nobody/response"));
+        Assert.Equal((400, "InvalidRequestID"), await Post($"invocation/{id}/response"));
+        using var next = await _http.GetAsync(_api.Url("invocation/next"));
+        Assert.Equal(id, next.Headers.GetValues("Lambda-Runtime-Aws-Request-Id").Single());
+        Assert.Equal(202, (await Post($"invocation/{id}/response")).Status);
+        Assert.Equal((403, "InvalidStateTransition"), await Post($"invocation/{id}/error"));
+        Assert.True((await _api.OutcomeAsync(id)).Succeeded);
+    }
+
+    [Fact]
+    public async Task The_init_error_is_recorded_once()
+    {
+        Assert.Equal(202, (await Post("init/error", """{"errorMessage":"m","errorType":"T","stackTrace":[]}""")).Status);
+        Assert.Equal((403, "InvalidStateTransition"), await Post("init/error"));
+        Assert.Contains("\"T\"", (await _api.InitError).Text, StringComparison.Ordinal);
+    }
+}
