@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Amazon.JSII.Runtime.Deputy;
 using Assignment3.Catalog;
@@ -10,28 +11,71 @@ namespace Assignment3.Infrastructure;
 /// prebuilt folder is needed. Returning true tells the CDK the bundle is ready and no container is started.
 /// </summary>
 /// <param name="repositoryRoot">The repository root.</param>
-/// <param name="projectDirectory">The function's project folder, relative to the root.</param>
-public sealed class DotnetPublishBundling(string repositoryRoot, string projectDirectory) : DeputyBase, ILocalBundling
+/// <param name="function">The function whose bundle project is published, with its publish options.</param>
+public sealed partial class DotnetPublishBundling(string repositoryRoot, LambdaFunctionSpec function) : DeputyBase, ILocalBundling
 {
-    /// <summary>Publishes into <paramref name="outputDir"/>: Release, linux-x64, framework-dependent, ReadyToRun.</summary>
+    /// <summary>
+    /// The glibc of Lambda's provided.al2023 runtime (Amazon Linux 2023). A native file linked against a newer symbol
+    /// version would not even load there, so such a bundle is refused at synth time rather than found out on AWS.
+    /// </summary>
+    public static readonly Version ProvidedAl2023Glibc = new(2, 34);
+
+    /// <summary>Publishes into <paramref name="outputDir"/> and, for a native bundle, checks it can load on provided.al2023.</summary>
     public bool TryBundle(string outputDir, IBundlingOptions options)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = repositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["publish", Path.Combine(repositoryRoot, projectDirectory), .. FunctionCatalog.PublishOptions, "-o", outputDir, "--nologo", "-v", "quiet"])
+        Run("dotnet", ["publish", Path.Combine(repositoryRoot, function.BundleProjectDirectory), .. function.PublishOptions, "-o", outputDir, "--nologo", "-v", "quiet"]);
+        if (function.Runtime == FunctionRuntime.NativeAot)
+        {
+            RequireLoadableOnProvidedAl2023(outputDir);
+        }
+
+        return true;
+    }
+
+    /// <summary>The newest <c>GLIBC_x.y</c> symbol version that <c>objdump -T</c> lists, or null when there is none.</summary>
+    public static Version? NewestGlibc(string objdumpOutput) =>
+        GlibcVersion().Matches(objdumpOutput).Select(m => Version.Parse(m.Groups[1].Value)).DefaultIfEmpty().Max();
+
+    private static void RequireLoadableOnProvidedAl2023(string bundle)
+    {
+        var executable = Path.Combine(bundle, LambdaFunctionSpec.NativeExecutable);
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException($"the native bundle has no {LambdaFunctionSpec.NativeExecutable} for provided.al2023 to start");
+        }
+
+        foreach (var file in Directory.GetFiles(bundle, "*.so", SearchOption.AllDirectories).Prepend(executable))
+        {
+            if (NewestGlibc(Run("objdump", ["-T", file])) is { } newest && newest > ProvidedAl2023Glibc)
+            {
+                throw new InvalidOperationException(
+                    $"{Path.GetFileName(file)} needs GLIBC_{newest}, but Lambda's provided.al2023 has glibc {ProvidedAl2023Glibc}: " +
+                    "publish the native bundles on a machine whose C library links no newer symbols (Debian 12 or Amazon Linux 2023 do)");
+            }
+        }
+    }
+
+    private static string Run(string program, string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} could not be started");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
             // Failing here, rather than returning false, keeps the CDK from falling back to Docker.
-            throw new InvalidOperationException($"dotnet publish {projectDirectory} failed ({process.ExitCode}): {output.Result}{error}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {output.Result}{error}");
         }
 
-        return true;
+        return output.Result;
     }
+
+    [GeneratedRegex(@"GLIBC_(\d+\.\d+(?:\.\d+)?)")]
+    private static partial Regex GlibcVersion();
 }

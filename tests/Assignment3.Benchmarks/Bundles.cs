@@ -10,12 +10,12 @@ internal sealed record BundleFigures(string Function, long ZipBytes, long Unzipp
 /// <summary>Publishes the functions as the stack bundles them, and the managed-runtime host, and weighs the bundles.</summary>
 internal static class Bundles
 {
-    /// <summary>Publishes every function into <paramref name="directory"/>/&lt;name&gt; with the stack's publish options.</summary>
+    /// <summary>Publishes every function's bundle into <paramref name="directory"/>/&lt;name&gt; as the stack publishes it.</summary>
     public static void PublishFunctions(string directory)
     {
         foreach (var function in FunctionCatalog.All)
         {
-            Dotnet(["publish", Path.Combine(TestPaths.RepositoryRoot(), function.ProjectDirectory), .. FunctionCatalog.PublishOptions,
+            Dotnet(["publish", Path.Combine(TestPaths.RepositoryRoot(), function.BundleProjectDirectory), .. function.PublishOptions,
                 "-o", Path.Combine(directory, function.Name)]);
         }
     }

@@ -6,15 +6,18 @@ using Assignment3.Functions.SizeTracking;
 
 namespace Assignment3.Benchmarks;
 
-/// <summary>One function's cold start: process start to its first response, and the in-process phases of it.</summary>
-internal sealed record ColdStartFigures(string Function, int Runs, double MedianMs, double MinMs, double MaxMs, double InitMedianMs, double InvokeMedianMs,
-    double JitMethodsMedian, double JitMedianMs, string What);
+/// <summary>One function's cold start: process start to its first response, and the in-process phases of it.
+/// The phases are known for managed bundles only (the host reports them); a native one has no JIT.</summary>
+internal sealed record ColdStartFigures(string Function, FunctionRuntime Runtime, int Runs, double MedianMs, double MinMs, double MaxMs,
+    double? InitMedianMs, double? InvokeMedianMs, double? JitMethodsMedian, double? JitMedianMs, string What);
 
 /// <summary>
-/// Starts a fresh process per run exactly as Lambda's managed runtime starts a function — <c>dotnet exec</c> with the
-/// published bundle's own deps.json and runtimeconfig.json and the handler string — through a host that depends on
-/// nothing but the base library (tests/Assignment3.ManagedRuntimeHost), and times it until the response arrives.
-/// What it leaves out: Lambda's own work before the process starts (fetching the bundle, creating the sandbox).
+/// Starts a fresh process per run as Lambda starts the function's bundle, and times it until the first response:
+/// a native bundle's <c>bootstrap</c> with <c>AWS_LAMBDA_RUNTIME_API</c> pointing at a local stand-in of the Runtime
+/// API holding one event (the time is when its response arrives there); a managed bundle through <c>dotnet exec</c>
+/// with its own deps.json and runtimeconfig.json and the handler string, by a host that depends on nothing but the
+/// base library (tests/Assignment3.ManagedRuntimeHost), which prints the response. What it leaves out: Lambda's own
+/// work before the process starts (fetching the bundle, creating the sandbox).
 /// </summary>
 internal static class ColdStartBenchmark
 {
@@ -70,7 +73,14 @@ internal static class ColdStartBenchmark
             {
                 var eventFile = events[$"{function.Name}-{run}.json"];
                 await File.WriteAllTextAsync(eventFile, payload(run));
-                var (elapsed, phases) = await StartOnceAsync(function, Path.Combine(functionsDirectory, function.Name), hostAssembly, eventFile, settings);
+                var bundle = Path.Combine(functionsDirectory, function.Name);
+                if (function.Runtime == FunctionRuntime.NativeAot)
+                {
+                    total.Add(await StartNativeOnceAsync(function, bundle, await File.ReadAllTextAsync(eventFile), settings));
+                    continue;
+                }
+
+                var (elapsed, phases) = await StartOnceAsync(function, bundle, hostAssembly, eventFile, settings);
                 total.Add(elapsed);
                 init.Add(phases["init_ms"]);
                 invoke.Add(phases["invoke_ms"]);
@@ -78,8 +88,44 @@ internal static class ColdStartBenchmark
                 jit.Add(phases["jit_ms"]);
             }
 
-            return new ColdStartFigures(function.Name, runs, total.Median, total.Min, total.Max, init.Median, invoke.Median, jitMethods.Median, jit.Median, what);
+            return init.Count == 0
+                ? new ColdStartFigures(function.Name, function.Runtime, runs, total.Median, total.Min, total.Max, null, null, null, null, what)
+                : new ColdStartFigures(function.Name, function.Runtime, runs, total.Median, total.Min, total.Max, init.Median, invoke.Median, jitMethods.Median, jit.Median, what);
         }
+    }
+
+    private static async Task<double> StartNativeOnceAsync(LambdaFunctionSpec function, string bundle, string payload, IReadOnlyDictionary<string, string> settings)
+    {
+        await using var runtimeApi = new LocalRuntimeApi();
+        var requestId = runtimeApi.Enqueue(payload);
+        var start = new ProcessStartInfo(Path.Combine(bundle, LambdaFunctionSpec.NativeExecutable))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = bundle,
+        };
+        start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.HostAndPort;
+        start.Environment["LAMBDA_TASK_ROOT"] = bundle;
+        start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = function.Name;
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} could not be started");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        var outcome = await runtimeApi.OutcomeAsync(requestId).WaitAsync(TimeSpan.FromSeconds(30));
+        var elapsed = Stopwatch.GetElapsedTime(started, outcome.ReceivedAt).TotalMilliseconds;
+        process.Kill(); // Lambda freezes and later ends the process; the loop would wait for the next event forever
+        await process.WaitForExitAsync();
+        if (!outcome.Succeeded || outcome.Text.Contains("\"statusCode\":5", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{function.Name} failed: {outcome.ErrorType} {outcome.Text} {await output} {await errors}");
+        }
+
+        return elapsed;
     }
 
     private static async Task<(double Elapsed, Dictionary<string, double> Phases)> StartOnceAsync(

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Assignment3.Benchmarks;
+using Assignment3.Catalog;
 
 // Prints the figures docs/performance.md records: each handler against its floor (the least its requests cost on the
 // same endpoints), cold starts through a stand-in for the managed runtime, and bundle sizes.
@@ -84,10 +85,11 @@ if (json)
             ["median_ms"] = Round(c.MedianMs),
             ["min_ms"] = Round(c.MinMs),
             ["max_ms"] = Round(c.MaxMs),
-            ["init_median_ms"] = Round(c.InitMedianMs),
-            ["invoke_median_ms"] = Round(c.InvokeMedianMs),
+            ["runtime"] = c.Runtime == FunctionRuntime.NativeAot ? "provided.al2023 (Native AOT)" : "dotnet10 (managed, ReadyToRun)",
+            ["init_median_ms"] = RoundOrNull(c.InitMedianMs),
+            ["invoke_median_ms"] = RoundOrNull(c.InvokeMedianMs),
             ["jit_methods_median"] = c.JitMethodsMedian,
-            ["jit_median_ms"] = Round(c.JitMedianMs),
+            ["jit_median_ms"] = RoundOrNull(c.JitMedianMs),
             ["runs"] = c.Runs,
             ["first_response"] = c.What,
         }))),
@@ -117,10 +119,13 @@ if (plotting is not null)
 }
 
 Console.WriteLine();
-Console.WriteLine("cold start: a fresh `dotnet exec` of the bundle as the managed runtime starts it → first response");
+Console.WriteLine("cold start: a fresh process of the bundle, started as Lambda starts it → first response");
 foreach (var c in coldStarts)
 {
-    Console.WriteLine(Invariant($"  {c.Function,-14} median {c.MedianMs,6:F0} ms (min {c.MinMs:F0}, max {c.MaxMs:F0}); in process: init {c.InitMedianMs:F0} ms, invoke {c.InvokeMedianMs:F0} ms; JIT {c.JitMethodsMedian:F0} methods in {c.JitMedianMs:F0} ms — {c.What}"));
+    var inside = c.Runtime == FunctionRuntime.NativeAot
+        ? "native: bootstrap against a local Runtime API"
+        : Invariant($"managed: init {c.InitMedianMs:F0} ms, invoke {c.InvokeMedianMs:F0} ms, JIT {c.JitMethodsMedian:F0} methods in {c.JitMedianMs:F0} ms");
+    Console.WriteLine(Invariant($"  {c.Function,-14} median {c.MedianMs,6:F0} ms (min {c.MinMs:F0}, max {c.MaxMs:F0}); {inside} — {c.What}"));
 }
 
 Console.WriteLine();
@@ -137,6 +142,8 @@ string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i 
 static void Progress(string message) => Console.Error.WriteLine(message);
 
 static double Round(double value) => Math.Round(value, 2);
+
+static double? RoundOrNull(double? value) => value is { } known ? Round(known) : null;
 
 static string Count(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
 

@@ -27,15 +27,16 @@ public sealed class LambdaStackTests
         [.. Statements(function).SelectMany(Actions).Where(a => !a.StartsWith("logs:", StringComparison.Ordinal) && !a.StartsWith("xray:", StringComparison.Ordinal))];
 
     [Theory]
-    [InlineData("size-tracking")]
-    [InlineData("plotting")]
-    [InlineData("driver")]
-    public void Each_function_runs_on_dotnet10_with_the_catalog_handler(string name)
+    [InlineData("size-tracking", "provided.al2023", "bootstrap")]
+    [InlineData("plotting", "provided.al2023", "bootstrap")]
+    [InlineData("driver", "dotnet10", "Assignment3.Functions.Driver::Assignment3.Functions.Driver.DriverFunction::Handle")]
+    public void Size_tracking_and_plotting_run_native_on_provided_al2023_and_the_driver_on_dotnet10(string name, string runtime, string handler)
     {
         var properties = FunctionNamed(name).Resource["Properties"]!;
 
-        Assert.Equal("dotnet10", (string?)properties["Runtime"]);
-        Assert.Equal(FunctionCatalog.Find(name)!.Handler, (string?)properties["Handler"]);
+        Assert.Equal(runtime, (string?)properties["Runtime"]);
+        Assert.Equal(handler, (string?)properties["Handler"]);
+        Assert.Equal("x86_64", (string?)properties["Architectures"]![0]);
     }
 
     [Fact]
