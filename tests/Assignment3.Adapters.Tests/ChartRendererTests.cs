@@ -4,7 +4,6 @@ using Assignment3.Adapters.Charting;
 using Assignment3.Adapters.Sqlite;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
-using SkiaSharp;
 
 namespace Assignment3.Adapters.Tests;
 
@@ -42,7 +41,7 @@ public sealed class ChartRendererTests
     {
         var png = new ScottPlotSizeChartRenderer().RenderPng(DemoChart());
 
-        Assert.True(DarkPixelsInTitleBand(png) > 200, "the title band is blank: the title was not drawn");
+        Assert.True(ChartImage.DarkPixelsInTitleBand(png) > 200, "the title band is blank: the title was not drawn");
     }
 
     [Fact]
@@ -106,23 +105,7 @@ public sealed class ChartRendererTests
         var written = await File.ReadAllBytesAsync(Path.Combine(state.Path, "buckets", "assignment3-plots", "fonts-check",
             "size-history-20261126T120006000Z.png"));
         var drawnHere = new ScottPlotSizeChartRenderer().RenderPng(chart);
-        Assert.True(DarkPixelsInTitleBand(written) > 200, "no title text without system fonts");
+        Assert.True(ChartImage.DarkPixelsInTitleBand(written) > 200, "no title text without system fonts");
         Assert.Equal(drawnHere, written);
-    }
-
-    private static int DarkPixelsInTitleBand(byte[] png)
-    {
-        using var bitmap = SKBitmap.Decode(png);
-        var dark = 0;
-        for (var y = 0; y < 35; y++)
-        {
-            for (var x = bitmap.Width / 4; x < bitmap.Width * 3 / 4; x++)
-            {
-                var pixel = bitmap.GetPixel(x, y);
-                dark += pixel.Red + pixel.Green + pixel.Blue < 300 ? 1 : 0;
-            }
-        }
-
-        return dark;
     }
 }

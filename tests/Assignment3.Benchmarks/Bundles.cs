@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using Assignment3.Catalog;
 
@@ -15,15 +14,14 @@ internal static class Bundles
     {
         foreach (var function in FunctionCatalog.All)
         {
-            Dotnet(["publish", Path.Combine(TestPaths.RepositoryRoot(), function.BundleProjectDirectory), .. function.PublishOptions,
-                "-o", Path.Combine(directory, function.Name)]);
+            FunctionBundles.Publish(function, Path.Combine(directory, function.Name));
         }
     }
 
     /// <summary>Builds the managed-runtime host into <paramref name="directory"/> and returns its assembly.</summary>
     public static string BuildHost(string directory)
     {
-        Dotnet(["build", Path.Combine(TestPaths.RepositoryRoot(), "tests", "Assignment3.ManagedRuntimeHost"), "-c", "Release", "-o", directory]);
+        FunctionBundles.Build(Path.Combine("tests", "Assignment3.ManagedRuntimeHost"), directory);
         return Path.Combine(directory, "Assignment3.ManagedRuntimeHost.dll");
     }
 
@@ -41,23 +39,5 @@ internal static class Bundles
         }
 
         return figures;
-    }
-
-    private static void Dotnet(string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments.Concat(["--nologo", "-v", "quiet"]))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed ({process.ExitCode}): {output.Result}{error}");
-        }
     }
 }

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Amazon.DynamoDBv2.Model;
+using Assignment3.Adapters.Aws;
+using Assignment3.Catalog;
+using Assignment3.Domain;
+
+namespace Assignment3.Aws.Tests;
+
+/// <summary>The size-tracking and plotting bundles as deployed: Native AOT executables, published once for these tests.</summary>
+public sealed class NativeBundles : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public NativeBundles()
+    {
+        foreach (var function in FunctionCatalog.All.Where(f => f.Runtime == FunctionRuntime.NativeAot))
+        {
+            FunctionBundles.Publish(function, Bundle(function));
+        }
+    }
+
+    /// <summary>The folder of <paramref name="function"/>'s published bundle.</summary>
+    public string Bundle(LambdaFunctionSpec function) => _directory[function.Name];
+
+    public void Dispose() => _directory.Dispose();
+}
+
+/// <summary>
+/// Runs each native bundle as provided.al2023 does — its <c>bootstrap</c> in a fresh process, talking to a strict
+/// stand-in of the Runtime API — against the emulators. What only the compiled executable can show is shown here:
+/// that nothing it needs was trimmed away (MediatR's generic handlers, the AWS SDK, JSON contracts, Skia, the font).
+/// </summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class NativeBundleTests(EmulatorFixture emulators, NativeBundles bundles) : IClassFixture<NativeBundles>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Native_size_tracking_records_an_event_once_across_two_deliveries_and_reports_a_bad_event_as_an_error()
+    {
+        var table = await emulators.CreateTableAsync();
+        var bucket = EmulatorFixture.UniqueName("native");
+        await emulators.S3.PutBucketAsync(bucket);
+        await new S3BlobStore(emulators.S3).PutAsync(bucket, "assignment1.txt", "Empty Assignment 1"u8.ToArray(), "text/plain", default);
+        await using var runtimeApi = new LocalRuntimeApi();
+        using var bootstrap = Start(FunctionCatalog.SizeTracking, runtimeApi, new() { [FunctionSettingNames.TableName] = table });
+
+        var first = await OutcomeAsync(runtimeApi, bootstrap, FunctionHarness.ObjectCreated(bucket, eventId: "native-1", key: "assignment1.txt", size: 18));
+        var again = await OutcomeAsync(runtimeApi, bootstrap, FunctionHarness.ObjectCreated(bucket, eventId: "native-1", key: "assignment1.txt", size: 18));
+        var bad = await OutcomeAsync(runtimeApi, bootstrap, """{"source":"aws.ec2","detail-type":"Object Created"}""");
+
+        Assert.True(first.Succeeded, first.Text);
+        using var recorded = JsonDocument.Parse(first.Body);
+        Assert.Equal((18L, 1, false), (recorded.RootElement.GetProperty("total_size").GetInt64(),
+            recorded.RootElement.GetProperty("object_cnt").GetInt32(), recorded.RootElement.GetProperty("duplicate").GetBoolean()));
+        Assert.True(again.Succeeded, again.Text);
+        Assert.True(JsonDocument.Parse(again.Body).RootElement.GetProperty("duplicate").GetBoolean());
+        Assert.False(bad.Succeeded);
+        Assert.Equal("InvalidEventException", bad.ErrorType);
+        var items = (await emulators.DynamoDb.QueryAsync(new QueryRequest
+        {
+            TableName = table,
+            KeyConditionExpression = "bucket_name = :b",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":b"] = new() { S = bucket } },
+        })).Items;
+        Assert.Equal("18", Assert.Single(items)[HistorySchema.SizeAttribute].N);
+    }
+
+    /// <summary>As on Lambda, the machine has no fonts: the process runs in a mount namespace where /usr/share/fonts is empty.</summary>
+    [Fact]
+    public async Task Native_plotting_draws_the_chart_with_its_text_on_a_machine_without_fonts_and_links_to_it()
+    {
+        var table = await emulators.CreateTableAsync();
+        var (data, plots) = (EmulatorFixture.UniqueName("nativedata"), EmulatorFixture.UniqueName("nativeplots"));
+        await emulators.S3.PutBucketAsync(plots);
+        var history = new DynamoDbHistoryRepository(emulators.DynamoDb, table, HistorySchema.SizeIndexName);
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-1);
+        foreach (var (offset, size) in new[] { (0, 0L), (1500, 18L), (3000, 27L), (4500, 0L), (6000, 2L) })
+        {
+            await history.AppendAsync(new SizeRecord(data, t0.AddMilliseconds(offset), size, size > 0 ? 1 : 0), null, default);
+        }
+
+        await using var runtimeApi = new LocalRuntimeApi();
+        using var bootstrap = Start(FunctionCatalog.Plotting, runtimeApi, new()
+        {
+            [FunctionSettingNames.TableName] = table,
+            [FunctionSettingNames.DataBucket] = data,
+            [FunctionSettingNames.PlotBucket] = plots,
+        }, withoutFonts: true);
+
+        var outcome = await OutcomeAsync(runtimeApi, bootstrap, FunctionHarness.Proxy());
+
+        Assert.True(outcome.Succeeded, outcome.Text);
+        using var proxy = JsonDocument.Parse(outcome.Body);
+        Assert.Equal(200, proxy.RootElement.GetProperty("statusCode").GetInt32());
+        using var answer = JsonDocument.Parse(proxy.RootElement.GetProperty("body").GetString()!);
+        Assert.Equal((5, 27L), (answer.RootElement.GetProperty("points").GetInt32(), answer.RootElement.GetProperty("max_size").GetInt64()));
+        using var stored = await emulators.S3.GetObjectAsync(plots, answer.RootElement.GetProperty("plot_key").GetString());
+        using var png = new MemoryStream();
+        await stored.ResponseStream.CopyToAsync(png);
+        Assert.True(ChartImage.DarkPixelsInTitleBand(png.ToArray()) > 200, "the native bundle drew no title: its font did not load");
+        Assert.StartsWith($"{emulators.S3Endpoint}", answer.RootElement.GetProperty("plot_url").GetString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<RuntimeApiOutcome> OutcomeAsync(LocalRuntimeApi runtimeApi, BootstrapProcess bootstrap, string payload)
+    {
+        try
+        {
+            return await runtimeApi.OutcomeAsync(runtimeApi.Enqueue(payload)).WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"no answer within {Patience.TotalSeconds:F0} s; the bootstrap said: {bootstrap.StopAndReadOutput()}");
+        }
+    }
+
+    // Started as provided.al2023 starts it: the bundle's bootstrap, the Runtime API's address and the function's
+    // settings in the environment (the AWS endpoints and credentials come from the emulator fixture's environment).
+    private BootstrapProcess Start(LambdaFunctionSpec function, LocalRuntimeApi runtimeApi, Dictionary<string, string> settings, bool withoutFonts = false)
+    {
+        var bundle = bundles.Bundle(function);
+        var bootstrap = Path.Combine(bundle, LambdaFunctionSpec.NativeExecutable);
+        var start = withoutFonts
+            ? new ProcessStartInfo("unshare")
+            {
+                ArgumentList =
+                {
+                    "--mount", "--propagation", "private", "sh", "-c",
+                    "mkdir -p /usr/share/fonts && mount -t tmpfs none /usr/share/fonts && exec \"$0\"", bootstrap,
+                },
+            }
+            : new ProcessStartInfo(bootstrap);
+        start.WorkingDirectory = bundle;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.HostAndPort;
+        start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = function.Name;
+        start.Environment["LAMBDA_TASK_ROOT"] = bundle;
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        return new BootstrapProcess(Process.Start(start) ?? throw new InvalidOperationException($"{bootstrap} could not be started"));
+    }
+
+    /// <summary>The running bootstrap; Lambda ends it between invocations' lifetimes, the test ends it when done.</summary>
+    private sealed class BootstrapProcess(Process process) : IDisposable
+    {
+        private readonly Task<string> _output = process.StandardOutput.ReadToEndAsync();
+        private readonly Task<string> _errors = process.StandardError.ReadToEndAsync();
+
+        /// <summary>Ends the process and returns what it wrote, for a failure message.</summary>
+        public string StopAndReadOutput()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.WaitForExit();
+            return $"{_output.Result}{_errors.Result}";
+        }
+
+        public void Dispose()
+        {
+            StopAndReadOutput();
+            process.Dispose();
+        }
+    }
+}
