@@ -106,7 +106,7 @@ public sealed class LambdaRuntimeLoopTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_response_over_six_mebibytes_is_refused_and_the_invocation_fails_naming_why_then_the_loop_goes_on()
+    public async Task A_response_over_lambdas_limit_fails_the_invocation_as_lambda_does_and_the_loop_goes_on_without_answering_again()
     {
         _ = Run(async input =>
         {
@@ -118,8 +118,9 @@ public sealed class LambdaRuntimeLoopTests : IAsyncLifetime
         var small = await _api.OutcomeAsync(_api.Enqueue("small")).WaitAsync(Patience);
 
         Assert.False(big.Succeeded);
-        Assert.Equal("RequestEntityTooLarge", big.ErrorType);
+        Assert.Equal(LocalRuntimeApi.ResponseTooLarge, big.ErrorType);
         Assert.Contains("RequestEntityTooLarge", _log.ToString(), StringComparison.Ordinal);
+        // Only the 413: no error was posted for an invocation Lambda had already failed.
         Assert.Equal(413, Assert.Single(_api.Refusals).Status);
         Assert.Equal("small", small.Text);
     }
@@ -179,6 +180,31 @@ public sealed class LocalRuntimeApiTests : IAsyncLifetime
         Assert.Equal(202, (await Post($"invocation/{id}/response")).Status);
         Assert.Equal((403, "InvalidStateTransition"), await Post($"invocation/{id}/error"));
         Assert.True((await _api.OutcomeAsync(id)).Succeeded);
+    }
+
+    [Fact]
+    public async Task The_next_invocation_is_refused_while_the_current_one_is_unanswered_and_the_init_error_after_init()
+    {
+        var id = _api.Enqueue("{}");
+        using var first = await _http.GetAsync(_api.Url("invocation/next"));
+        using var early = await _http.GetAsync(_api.Url("invocation/next"));
+
+        Assert.Equal(403, (int)early.StatusCode);
+        Assert.Equal((403, "InvalidStateTransition"), await Post("init/error"));
+        Assert.Equal(202, (await Post($"invocation/{id}/response")).Status);
+    }
+
+    [Fact]
+    public async Task A_response_just_over_the_limit_is_refused_and_one_at_the_limit_accepted()
+    {
+        var (over, at) = (_api.Enqueue("{}"), _api.Enqueue("{}"));
+        using var _ = await _http.GetAsync(_api.Url("invocation/next"));
+        Assert.Equal((413, "RequestEntityTooLarge"), await Post($"invocation/{over}/response", new string('x', LocalRuntimeApi.MaxResponseBytes + 1)));
+        Assert.Equal((403, "InvalidStateTransition"), await Post($"invocation/{over}/error"));
+        using var __ = await _http.GetAsync(_api.Url("invocation/next"));
+
+        Assert.Equal(202, (await Post($"invocation/{at}/response", new string('x', LocalRuntimeApi.MaxResponseBytes))).Status);
+        Assert.Equal(LocalRuntimeApi.ResponseTooLarge, (await _api.OutcomeAsync(over)).ErrorType);
     }
 
     [Fact]

@@ -37,14 +37,18 @@ public sealed class NativeBundleTests(EmulatorFixture emulators, NativeBundles b
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task Native_size_tracking_records_an_event_once_across_two_deliveries_and_reports_a_bad_event_as_an_error()
+    public async Task Native_size_tracking_records_an_event_once_across_two_deliveries_reports_a_bad_event_as_an_error_and_keeps_to_its_memory()
     {
         var table = await emulators.CreateTableAsync();
         var bucket = EmulatorFixture.UniqueName("native");
         await emulators.S3.PutBucketAsync(bucket);
         await new S3BlobStore(emulators.S3).PutAsync(bucket, "assignment1.txt", "Empty Assignment 1"u8.ToArray(), "text/plain", default);
         await using var runtimeApi = new LocalRuntimeApi();
-        using var bootstrap = Start(FunctionCatalog.SizeTracking, runtimeApi, new() { [FunctionSettingNames.TableName] = table });
+        using var bootstrap = Start(FunctionCatalog.SizeTracking, runtimeApi, new()
+        {
+            [FunctionSettingNames.TableName] = table,
+            ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256",
+        });
 
         var first = await OutcomeAsync(runtimeApi, bootstrap, FunctionHarness.ObjectCreated(bucket, eventId: "native-1", key: "assignment1.txt", size: 18));
         var again = await OutcomeAsync(runtimeApi, bootstrap, FunctionHarness.ObjectCreated(bucket, eventId: "native-1", key: "assignment1.txt", size: 18));
@@ -65,6 +69,9 @@ public sealed class NativeBundleTests(EmulatorFixture emulators, NativeBundles b
             ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":b"] = new() { S = bucket } },
         })).Items;
         Assert.Equal("18", Assert.Single(items)[HistorySchema.SizeAttribute].N);
+        // Lambda's memory setting became the GC's limit (the machine itself has far more).
+        var started = bootstrap.StopAndReadOutput().Split('\n').Select(line => line.Trim()).First(line => line.Contains("runtime started", StringComparison.Ordinal));
+        Assert.Equal(256L * 1048576, JsonDocument.Parse(started).RootElement.GetProperty("availableBytes").GetInt64());
     }
 
     /// <summary>As on Lambda, the machine has no fonts: the process runs in a mount namespace where /usr/share/fonts is empty.</summary>

@@ -47,7 +47,7 @@ internal static class ColdStartBenchmark
             await FunctionHarness.InvokeAsync(tracking.Handle, FunctionHarness.ObjectCreated(data, eventId: "seed"));
         }
 
-        figures.Add(await MeasureAsync(FunctionCatalog.Plotting, _ => FunctionHarness.Proxy(), "request → three queries, render, upload"));
+        figures.Add(await MeasureAsync(FunctionCatalog.Plotting, _ => FunctionHarness.Proxy(), "request → two queries, render, upload"));
 
         // The driver's first response is the whole demo, which needs the S3 emulator's event stream to drive tracking.
         if (endpoints.Emulators is { } emulators)

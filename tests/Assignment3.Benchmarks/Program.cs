@@ -85,7 +85,7 @@ if (json)
             ["median_ms"] = Round(c.MedianMs),
             ["min_ms"] = Round(c.MinMs),
             ["max_ms"] = Round(c.MaxMs),
-            ["runtime"] = c.Runtime == FunctionRuntime.NativeAot ? "provided.al2023 (Native AOT)" : "dotnet10 (managed, ReadyToRun)",
+            ["runtime"] = c.Runtime == FunctionRuntime.NativeAot ? "provided.al2023 (Native AOT)" : "dotnet10 (managed)",
             ["init_median_ms"] = RoundOrNull(c.InitMedianMs),
             ["invoke_median_ms"] = RoundOrNull(c.InvokeMedianMs),
             ["jit_methods_median"] = c.JitMethodsMedian,

@@ -26,15 +26,20 @@ public sealed record RuntimeApiRefusal(string Method, string Path, int Status, s
 
 /// <summary>
 /// A stand-in for the Lambda Runtime API (2018-06-01) on 127.0.0.1, as strict as Lambda: <c>next</c> long-polls until an
-/// event is queued; a response or error is accepted once per delivered request id (an unknown id is 400
-/// <c>InvalidRequestID</c>, a second answer 403 <c>InvalidStateTransition</c>); a response over 6 MiB is 413
-/// <c>RequestEntityTooLarge</c> and leaves the invocation open for its error; other paths are 404, other methods 405;
-/// <c>/init/error</c> is recorded once. The error types are those of AWS's runtime interface emulator.
+/// event is queued, and is refused (403) while the last invocation is unanswered; a response or error is accepted once
+/// per delivered request id (an unknown id is 400 <c>InvalidRequestID</c>, a second answer 403
+/// <c>InvalidStateTransition</c>); a response over 6 MiB + 100 bytes is 413 <c>RequestEntityTooLarge</c> and fails the
+/// invocation with <see cref="ResponseTooLarge"/>, so a later error for it is refused too; other paths are 404, other
+/// methods 405; <c>/init/error</c> is recorded once, and refused after the first <c>next</c>. The error types and
+/// limits are those of AWS's runtime interface emulator.
 /// </summary>
 public sealed class LocalRuntimeApi : IAsyncDisposable
 {
-    /// <summary>Lambda's limit on a synchronous response.</summary>
-    public const int MaxResponseBytes = 6 * 1024 * 1024;
+    /// <summary>Lambda's limit on a synchronous response: "6 MB" is 6 MiB and 100 bytes (6,291,556).</summary>
+    public const int MaxResponseBytes = (6 * 1024 * 1024) + 100;
+
+    /// <summary>The error type Lambda gives an invocation whose response was too large.</summary>
+    public const string ResponseTooLarge = "Function.ResponseSizeTooLarge";
 
     private const string Prefix = "/2018-06-01/runtime/";
 
@@ -47,6 +52,7 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
     private readonly ConcurrentBag<Task> _inFlight = [];
     private readonly Task _loop;
     private int _nextId;
+    private int _nextCalled;
 
     public LocalRuntimeApi()
     {
@@ -147,7 +153,12 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
                     if (Allowed(context, "POST"))
                     {
                         var body = await ReadBodyAsync(request, int.MaxValue);
-                        if (_initError.TrySetResult(new RuntimeApiOutcome("init", false, body!, request.Headers["Lambda-Runtime-Function-Error-Type"], received)))
+                        if (Volatile.Read(ref _nextCalled) == 1)
+                        {
+                            // Init is over once the runtime asked for its first invocation.
+                            Refuse(context, 403, "InvalidStateTransition", "State transition from Ready to InitError failed");
+                        }
+                        else if (_initError.TrySetResult(new RuntimeApiOutcome("init", false, body!, request.Headers["Lambda-Runtime-Function-Error-Type"], received)))
                         {
                             Answer(context, 202, """{"status":"OK"}""");
                         }
@@ -183,6 +194,14 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
 
     private async Task DeliverNextAsync(HttpListenerContext context)
     {
+        // One invocation at a time: asking for the next one before answering the last is refused.
+        if (_invocations.Values.Any(i => i.Delivered && !i.Outcome.Task.IsCompleted))
+        {
+            Refuse(context, 403, "InvalidStateTransition", "State transition from Running to Ready failed: the current invocation is unanswered");
+            return;
+        }
+
+        Interlocked.Exchange(ref _nextCalled, 1);
         var next = await _queue.Reader.ReadAsync(_stopping.Token);
         _invocations[next.Id].Delivered = true;
         var headers = context.Response.Headers;
@@ -209,7 +228,17 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
         var body = await ReadBodyAsync(context.Request, isResponse ? MaxResponseBytes : int.MaxValue);
         if (body is null)
         {
-            Refuse(context, 413, "RequestEntityTooLarge", $"Exceeded maximum allowed payload size ({MaxResponseBytes} bytes).");
+            // As Lambda does: the invocation fails right here, and any later answer to it is refused.
+            var message = $"Response payload size exceeded maximum allowed payload size ({MaxResponseBytes} bytes).";
+            if (invocation.Outcome.TrySetResult(new RuntimeApiOutcome(id, false, Encoding.UTF8.GetBytes(message), ResponseTooLarge, received)))
+            {
+                Refuse(context, 413, "RequestEntityTooLarge", message);
+            }
+            else
+            {
+                Refuse(context, 403, "InvalidStateTransition", $"invocation {id} was answered already");
+            }
+
             return;
         }
 

@@ -12,6 +12,9 @@ public static class LambdaRuntimeLoop
     /// <summary>Where X-Ray's trace header goes for the AWS SDK to pick up; Lambda's own runtimes set it per invocation.</summary>
     public const string TraceIdVariable = "_X_AMZN_TRACE_ID";
 
+    /// <summary>The function's memory in MB, which Lambda puts in every runtime's environment.</summary>
+    public const string MemorySizeVariable = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
+
     /// <summary>
     /// Runs until <paramref name="cancellationToken"/> is cancelled (exit code 0) or the function cannot go on (non-zero):
     /// <paramref name="initialize"/> failed (reported on <c>/init/error</c>), or the Runtime API is gone or broken.
@@ -32,6 +35,9 @@ public static class LambdaRuntimeLoop
             return 2;
         }
 
+        var heapLimit = LimitHeapToFunctionMemory(Environment.GetEnvironmentVariable(MemorySizeVariable));
+        logger.LogInformation("runtime started; the GC may use {AvailableBytes} bytes (function memory {MemorySize} MB)",
+            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, heapLimit is { } limit ? limit / 1048576 : null);
         using var client = new RuntimeApiClient(runtimeApi);
         try
         {
@@ -67,6 +73,28 @@ public static class LambdaRuntimeLoop
         }
     }
 
+    /// <summary>
+    /// .NET does not see the memory Lambda gives a function; AWS's own .NET runtime therefore sets the GC's hard heap
+    /// limit to the function's memory, and so does this loop: the GC collects before Lambda would end the process for
+    /// running out. A limit already lower (set by the function's own configuration) is kept. Returns the limit set.
+    /// </summary>
+    public static ulong? LimitHeapToFunctionMemory(string? megabytes)
+    {
+        if (!ulong.TryParse(megabytes, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mb) || mb == 0)
+        {
+            return null;
+        }
+
+        var bytes = mb * 1048576;
+        if ((ulong)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes > bytes)
+        {
+            AppContext.SetData("GCHeapHardLimit", bytes);
+            GC.RefreshMemoryLimit();
+        }
+
+        return bytes;
+    }
+
     private static async Task InvokeAsync(RuntimeApiClient client, Func<Stream, Task<Stream>> handler, LambdaInvocation invocation, ILogger logger,
         CancellationToken cancellationToken)
     {
@@ -99,10 +127,9 @@ public static class LambdaRuntimeLoop
         }
         catch (RuntimeApiException refused) when (refused.StatusCode is >= 400 and < 500)
         {
-            // Lambda refused this response (too large, say): the invocation must still end, as a failure that names why.
+            // Lambda refused this response (too large, say) and has already failed the invocation with its own error
+            // (Function.ResponseSizeTooLarge): another answer would be refused too. Say why here, then go on serving.
             logger.LogError(refused, "the response to {RequestId} was refused ({ErrorType}): {Error}", invocation.RequestId, refused.ErrorType, refused.Message);
-            await client.ReportInvocationErrorAsync(invocation.RequestId,
-                new RuntimeErrorBody(refused.Message, refused.ErrorType, []), cancellationToken);
         }
     }
 }
