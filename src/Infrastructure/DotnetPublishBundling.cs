@@ -20,6 +20,16 @@ public sealed partial class DotnetPublishBundling(string repositoryRoot, LambdaF
     /// </summary>
     public static readonly Version ProvidedAl2023Glibc = new(2, 34);
 
+    /// <summary>
+    /// The shared libraries a native file may need: glibc's own, which provided.al2023's minimal image has. Anything
+    /// else (libfontconfig, libstdc++, …) would have to ship in the bundle. .NET opens OpenSSL by name at run time,
+    /// which no check here sees; Amazon Linux 2023 has OpenSSL 3.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ProvidedAl2023Libraries = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "ld-linux-x86-64.so.2",
+    };
+
     /// <summary>Publishes into <paramref name="outputDir"/> and, for a native bundle, checks it can load on provided.al2023.</summary>
     public bool TryBundle(string outputDir, IBundlingOptions options)
     {
@@ -36,6 +46,10 @@ public sealed partial class DotnetPublishBundling(string repositoryRoot, LambdaF
     public static Version? NewestGlibc(string objdumpOutput) =>
         GlibcVersion().Matches(objdumpOutput).Select(m => Version.Parse(m.Groups[1].Value)).DefaultIfEmpty().Max();
 
+    /// <summary>The shared libraries that <c>objdump -p</c> lists as <c>NEEDED</c>.</summary>
+    public static IReadOnlyList<string> NeededLibraries(string objdumpOutput) =>
+        [.. NeededLibrary().Matches(objdumpOutput).Select(m => m.Groups[1].Value)];
+
     private static void RequireLoadableOnProvidedAl2023(string bundle)
     {
         var executable = Path.Combine(bundle, LambdaFunctionSpec.NativeExecutable);
@@ -44,13 +58,23 @@ public sealed partial class DotnetPublishBundling(string repositoryRoot, LambdaF
             throw new InvalidOperationException($"the native bundle has no {LambdaFunctionSpec.NativeExecutable} for provided.al2023 to start");
         }
 
-        foreach (var file in Directory.GetFiles(bundle, "*.so", SearchOption.AllDirectories).Prepend(executable))
+        var nativeFiles = Directory.GetFiles(bundle, "*.so*", SearchOption.AllDirectories).Prepend(executable).ToList();
+        var shipped = nativeFiles.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in nativeFiles)
         {
-            if (NewestGlibc(Run("objdump", ["-T", file])) is { } newest && newest > ProvidedAl2023Glibc)
+            var dump = Run("objdump", ["-p", "-T", file]);
+            if (NewestGlibc(dump) is { } newest && newest > ProvidedAl2023Glibc)
             {
                 throw new InvalidOperationException(
                     $"{Path.GetFileName(file)} needs GLIBC_{newest}, but Lambda's provided.al2023 has glibc {ProvidedAl2023Glibc}: " +
                     "publish the native bundles on a machine whose C library links no newer symbols (Debian 12 or Amazon Linux 2023 do)");
+            }
+
+            if (NeededLibraries(dump).FirstOrDefault(library => !ProvidedAl2023Libraries.Contains(library) && !shipped.Contains(library)) is { } missing)
+            {
+                throw new InvalidOperationException(
+                    $"{Path.GetFileName(file)} needs {missing}, which provided.al2023 does not have and the bundle does not ship " +
+                    "(a SkiaSharp.NativeAssets.Linux that wants libfontconfig, say)");
             }
         }
     }
@@ -78,4 +102,7 @@ public sealed partial class DotnetPublishBundling(string repositoryRoot, LambdaF
 
     [GeneratedRegex(@"GLIBC_(\d+\.\d+(?:\.\d+)?)")]
     private static partial Regex GlibcVersion();
+
+    [GeneratedRegex(@"^\s*NEEDED\s+(\S+)", RegexOptions.Multiline)]
+    private static partial Regex NeededLibrary();
 }

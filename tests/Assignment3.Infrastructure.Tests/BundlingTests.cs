@@ -45,4 +45,20 @@ public sealed class BundlingTests
     [InlineData("no versioned symbols", null)]
     public void The_newest_glibc_a_file_needs_is_read_from_objdump(string objdump, string? expected) =>
         Assert.Equal(expected is null ? null : Version.Parse(expected), DotnetPublishBundling.NewestGlibc(objdump));
+
+    [Fact]
+    public void The_libraries_a_file_needs_are_read_from_objdump_and_glibcs_own_are_all_provided_al2023_has()
+    {
+        const string Dump = """
+            Dynamic Section:
+              NEEDED               libfontconfig.so.1
+              NEEDED               libpthread.so.0
+              NEEDED               libc.so.6
+              SONAME               libSkiaSharp.so
+            """;
+
+        Assert.Equal(["libfontconfig.so.1", "libpthread.so.0", "libc.so.6"], DotnetPublishBundling.NeededLibraries(Dump));
+        Assert.DoesNotContain("libfontconfig.so.1", DotnetPublishBundling.ProvidedAl2023Libraries);
+        Assert.Contains("libc.so.6", DotnetPublishBundling.ProvidedAl2023Libraries);
+    }
 }
