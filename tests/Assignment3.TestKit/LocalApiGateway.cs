@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Assignment3.Adapters.Lambda.Contracts;
@@ -23,9 +22,8 @@ public sealed record SigningExpectation(string AccessKeyId, string SecretAccessK
 /// </summary>
 public sealed class LocalApiGateway : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly Func<Stream, Task<Stream>> _handler;
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
     private readonly Process _verifier;
     private readonly SemaphoreSlim _verifierGate = new(1, 1);
 
@@ -33,11 +31,8 @@ public sealed class LocalApiGateway : IAsyncDisposable
     {
         _handler = handler;
         _verifier = StartVerifier(expected ?? SigningExpectation.EmulatorSession);
-        var port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        Url = new Uri($"http://127.0.0.1:{port}/prod/plot");
-        _loop = Task.Run(ServeAsync);
+        _server = new LoopbackHttpServer(AnswerAsync, concurrent: false);
+        Url = new Uri($"http://{_server.HostAndPort}/prod/plot");
     }
 
     public Uri Url { get; }
@@ -49,9 +44,7 @@ public sealed class LocalApiGateway : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        await _loop;
-        _listener.Close();
+        await _server.DisposeAsync();
         _verifier.StandardInput.Close();
         await _verifier.WaitForExitAsync();
         _verifier.Dispose();
@@ -108,31 +101,6 @@ public sealed class LocalApiGateway : IAsyncDisposable
         finally
         {
             _verifierGate.Release();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            await AnswerAsync(context);
         }
     }
 

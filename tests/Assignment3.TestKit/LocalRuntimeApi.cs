@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -43,24 +42,20 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
 
     private const string Prefix = "/2018-06-01/runtime/";
 
-    private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>();
     private readonly ConcurrentDictionary<string, Invocation> _invocations = new();
     private readonly ConcurrentQueue<RuntimeApiRefusal> _refusals = new();
     private readonly TaskCompletionSource<RuntimeApiOutcome> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentBag<Task> _inFlight = [];
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
     private int _nextId;
     private int _nextCalled;
 
     public LocalRuntimeApi()
     {
-        var port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        HostAndPort = $"127.0.0.1:{port}";
-        _loop = Task.Run(ServeAsync);
+        // Concurrently: "next" holds its request open until an event is queued.
+        _server = new LoopbackHttpServer(AnswerAsync, concurrent: true);
+        HostAndPort = _server.HostAndPort;
     }
 
     /// <summary>The value for <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
@@ -92,37 +87,8 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        _listener.Stop();
-        await _loop;
-        await Task.WhenAll(_inFlight);
-        _listener.Close();
+        await _server.DisposeAsync();
         _stopping.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            // Concurrently: "next" holds its request open until an event is queued.
-            _inFlight.Add(Task.Run(() => AnswerAsync(context)));
-        }
     }
 
     private async Task AnswerAsync(HttpListenerContext context)
