@@ -3,10 +3,8 @@ using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using Amazon.S3.Model;
 using Assignment3.Adapters.Aws;
-using Assignment3.Adapters.Charting;
 using Assignment3.Catalog;
 using Assignment3.Domain;
-using Assignment3.Domain.Ports;
 using Assignment3.Functions.Plotting;
 
 namespace Assignment3.Benchmarks;
@@ -14,7 +12,7 @@ namespace Assignment3.Benchmarks;
 /// <summary>The plotting handler warm, its floor, and the render alone.</summary>
 internal sealed record PlottingFigures(
     int Points, int Runs, int? Queries, int? Uploads, int? OtherRequests, double WarmMedianMs, double WarmMinMs, double WarmP95Ms,
-    double FloorMedianMs, double RenderMedianMs, int PngBytes)
+    double FloorMedianMs, double RenderMedianMs, int PngBytes, IReadOnlyList<PngEncodingFigures> PngEncodings)
 {
     public double Ratio => WarmMedianMs / FloorMedianMs;
 }
@@ -64,17 +62,10 @@ internal static class PlottingBenchmark
             }
         }
 
-        var render = new Sample();
-        var renderer = new ScottPlotSizeChartRenderer();
-        var chart = new SizeChart(data, points, points[^1], 1000, 600);
-        renderer.RenderPng(chart);
-        for (var run = 0; run < runs; run++)
-        {
-            await render.TimeAsync(() => Task.FromResult(renderer.RenderPng(chart)));
-        }
+        var (render, encodings) = RenderBenchmark.Run(RenderBenchmark.Chart(data, points), runs);
 
         return new PlottingFigures(PointCount, runs, counts?.Queries, counts?.Uploads, counts?.Other,
-            handler.Median, handler.Min, handler.Percentile(95), floor.Median, render.Median, pngBytes.Length);
+            handler.Median, handler.Min, handler.Percentile(95), floor.Median, render, pngBytes.Length, encodings);
     }
 
     private static async Task<(int Queries, int Uploads, int Other)> CountRequestsAsync(string table, string data, string plots)

@@ -7,21 +7,21 @@ using Assignment3.Catalog;
 
 // Prints the figures docs/performance.md records: each handler against its floor (the least its requests cost on the
 // same endpoints), cold starts through a stand-in for the managed runtime, and bundle sizes.
-//   scripts/benchmark.sh [--json] [--functions <dir of published bundles>] [--runs N] [--only tracking|plotting|cold-start]
+//   scripts/benchmark.sh [--json] [--functions <dir of published bundles>] [--runs N] [--only tracking|plotting|cold-start|bundles]
 // Against the local emulators unless AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_S3 are both set.
 var json = args.Contains("--json");
 var only = Option("--only");
 var runs = Option("--runs") is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : 20;
 using var work = new TempDirectory();
 var functionsDirectory = Option("--functions");
-if (functionsDirectory is null)
+if (functionsDirectory is null && (Wanted("cold-start") || Wanted("bundles")))
 {
     Progress("publishing the functions as the stack bundles them…");
     functionsDirectory = work["functions"];
     Bundles.PublishFunctions(functionsDirectory);
 }
 
-var host = Bundles.BuildHost(work["host"]);
+var host = Wanted("cold-start") ? Bundles.BuildHost(work["host"]) : "";
 await using var endpoints = await Endpoints.OpenAsync();
 var tracking = new List<TrackingFigures>();
 foreach (var (objects, times) in Wanted("tracking") ? new[] { (10, runs), (1000, Math.Max(runs / 2, 3)), (5000, Math.Max(runs / 4, 3)) } : [])
@@ -32,9 +32,9 @@ foreach (var (objects, times) in Wanted("tracking") ? new[] { (10, runs), (1000,
 
 Progress("plotting…");
 var plotting = Wanted("plotting") ? await PlottingBenchmark.RunAsync(endpoints, runs) : null;
-Progress("cold starts…");
-var coldStarts = Wanted("cold-start") ? await ColdStartBenchmark.RunAsync(endpoints, functionsDirectory, host, Math.Max(runs / 4, 3)) : [];
-var bundles = Bundles.Weigh(functionsDirectory);
+Progress("cold starts and bundles…");
+var coldStarts = Wanted("cold-start") ? await ColdStartBenchmark.RunAsync(endpoints, functionsDirectory!, host, Math.Max(runs / 4, 3)) : [];
+var bundles = Wanted("bundles") ? Bundles.Weigh(functionsDirectory!) : [];
 var machine = new JsonObject
 {
     ["cores"] = Environment.ProcessorCount,
@@ -77,6 +77,14 @@ if (json)
             ["ratio_to_floor"] = Round(plotting.Ratio),
             ["render_median_ms"] = Round(plotting.RenderMedianMs),
             ["png_bytes"] = plotting.PngBytes,
+            ["png_encoding"] = new JsonArray([.. plotting.PngEncodings.Select(e => new JsonObject
+            {
+                ["filter"] = e.Filter,
+                ["zlib_level"] = e.ZlibLevel,
+                ["chosen"] = e.Chosen,
+                ["median_ms"] = Round(e.MedianMs),
+                ["bytes"] = e.Bytes,
+            })]),
             ["runs"] = plotting.Runs,
         },
         ["cold_start_ms"] = new JsonObject(coldStarts.Select(c => KeyValuePair.Create(c.Function, (JsonNode?)Round(c.MedianMs)))),
@@ -116,10 +124,19 @@ if (plotting is not null)
     Console.WriteLine();
     Console.WriteLine(Invariant($"plotting, warm ({plotting.Points} points, 1000×600 PNG of {plotting.PngBytes:N0} bytes; {Count(plotting.Queries)} queries, {Count(plotting.Uploads)} upload, {Count(plotting.OtherRequests)} other requests), {plotting.Runs} runs"));
     Console.WriteLine(Invariant($"  median {plotting.WarmMedianMs:F1} ms (min {plotting.WarmMinMs:F1}, p95 {plotting.WarmP95Ms:F1}); floor {plotting.FloorMedianMs:F1} ms; ratio {plotting.Ratio:F2}; render alone {plotting.RenderMedianMs:F1} ms"));
+    Console.WriteLine("  PNG encoding of the chart's pixels, by setting:");
+    foreach (var e in plotting.PngEncodings)
+    {
+        Console.WriteLine(Invariant($"    {e.Filter,-10} zlib {e.ZlibLevel}  {e.MedianMs,5:F1} ms  {e.Bytes,7:N0} bytes{(e.Chosen ? "  (chosen)" : "")}"));
+    }
 }
 
-Console.WriteLine();
-Console.WriteLine("cold start: a fresh process of the bundle, started as Lambda starts it → first response");
+if (coldStarts.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("cold start: a fresh process of the bundle, started as Lambda starts it → first response");
+}
+
 foreach (var c in coldStarts)
 {
     var inside = c.Runtime == FunctionRuntime.NativeAot
@@ -128,8 +145,12 @@ foreach (var c in coldStarts)
     Console.WriteLine(Invariant($"  {c.Function,-14} median {c.MedianMs,6:F0} ms (min {c.MinMs:F0}, max {c.MaxMs:F0}); {inside} — {c.What}"));
 }
 
-Console.WriteLine();
-Console.WriteLine("bundles (zip of the published folder, as CDK uploads it)");
+if (bundles.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("bundles (zip of the published folder, as CDK uploads it)");
+}
+
 foreach (var b in bundles)
 {
     Console.WriteLine(Invariant($"  {b.Function,-14} {b.ZipBytes / 1048576.0,6:F2} MiB zipped, {b.UnzippedBytes / 1048576.0,6:F2} MiB unzipped"));
