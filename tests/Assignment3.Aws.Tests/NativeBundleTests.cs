@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using Assignment3.Adapters.Aws;
@@ -110,7 +109,7 @@ public sealed class NativeBundleTests(EmulatorFixture emulators, NativeBundles b
         Assert.StartsWith($"{emulators.S3Endpoint}", answer.RootElement.GetProperty("plot_url").GetString(), StringComparison.Ordinal);
     }
 
-    private static async Task<RuntimeApiOutcome> OutcomeAsync(LocalRuntimeApi runtimeApi, BootstrapProcess bootstrap, string payload)
+    private static async Task<RuntimeApiOutcome> OutcomeAsync(LocalRuntimeApi runtimeApi, NativeBootstrap bootstrap, string payload)
     {
         try
         {
@@ -122,58 +121,6 @@ public sealed class NativeBundleTests(EmulatorFixture emulators, NativeBundles b
         }
     }
 
-    // Started as provided.al2023 starts it: the bundle's bootstrap, the Runtime API's address and the function's
-    // settings in the environment (the AWS endpoints and credentials come from the emulator fixture's environment).
-    private BootstrapProcess Start(LambdaFunctionSpec function, LocalRuntimeApi runtimeApi, Dictionary<string, string> settings, bool withoutFonts = false)
-    {
-        var bundle = bundles.Bundle(function);
-        var bootstrap = Path.Combine(bundle, LambdaFunctionSpec.NativeExecutable);
-        var start = withoutFonts
-            ? new ProcessStartInfo("unshare")
-            {
-                ArgumentList =
-                {
-                    "--mount", "--propagation", "private", "sh", "-c",
-                    "mkdir -p /usr/share/fonts && mount -t tmpfs none /usr/share/fonts && exec \"$0\"", bootstrap,
-                },
-            }
-            : new ProcessStartInfo(bootstrap);
-        start.WorkingDirectory = bundle;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.HostAndPort;
-        start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = function.Name;
-        start.Environment["LAMBDA_TASK_ROOT"] = bundle;
-        foreach (var (name, value) in settings)
-        {
-            start.Environment[name] = value;
-        }
-
-        return new BootstrapProcess(Process.Start(start) ?? throw new InvalidOperationException($"{bootstrap} could not be started"));
-    }
-
-    /// <summary>The running bootstrap; Lambda ends it between invocations' lifetimes, the test ends it when done.</summary>
-    private sealed class BootstrapProcess(Process process) : IDisposable
-    {
-        private readonly Task<string> _output = process.StandardOutput.ReadToEndAsync();
-        private readonly Task<string> _errors = process.StandardError.ReadToEndAsync();
-
-        /// <summary>Ends the process and returns what it wrote, for a failure message.</summary>
-        public string StopAndReadOutput()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            process.WaitForExit();
-            return $"{_output.Result}{_errors.Result}";
-        }
-
-        public void Dispose()
-        {
-            StopAndReadOutput();
-            process.Dispose();
-        }
-    }
+    private NativeBootstrap Start(LambdaFunctionSpec function, LocalRuntimeApi runtimeApi, Dictionary<string, string> settings, bool withoutFonts = false) =>
+        NativeBootstrap.Start(function, bundles.Bundle(function), runtimeApi, settings, withoutFonts);
 }

@@ -3,6 +3,7 @@ using Amazon.S3.Model;
 using Assignment3.Adapters.Aws;
 using Assignment3.Domain;
 using Assignment3.Functions.Plotting;
+using AwsSetup = Assignment3.Adapters.Aws.DependencyInjection;
 
 namespace Assignment3.Aws.Tests;
 
@@ -16,7 +17,10 @@ public sealed class PlottingFunctionTests(EmulatorFixture emulators)
         public void Dispose() => Function.Dispose();
     }
 
-    private async Task<Setup> CreateAsync(params (int OffsetMs, long Size)[] history)
+    private Task<Setup> CreateAsync(params (int OffsetMs, long Size)[] history) => CreateAsync(null, history);
+
+    // With a proxy, the function's DynamoDB client goes through it (the test's own writes do not).
+    private async Task<Setup> CreateAsync(FaultProxy? dynamoDbProxy, params (int OffsetMs, long Size)[] history)
     {
         var table = await emulators.CreateTableAsync();
         var (dataBucket, plotBucket) = (EmulatorFixture.UniqueName("data"), EmulatorFixture.UniqueName("plots"));
@@ -28,7 +32,9 @@ public sealed class PlottingFunctionTests(EmulatorFixture emulators)
         }
 
         var log = new StringWriter();
-        return new Setup(new PlottingFunction(FunctionHarness.Settings(table, dataBucket, plotBucket), log), table, dataBucket, plotBucket, log);
+        var endpoints = dynamoDbProxy is null ? null
+            : new Dictionary<string, string> { [AwsSetup.DynamoDbEndpointVariable] = dynamoDbProxy.Endpoint.ToString() };
+        return new Setup(new PlottingFunction(FunctionHarness.Settings(table, dataBucket, plotBucket, more: endpoints), log), table, dataBucket, plotBucket, log);
     }
 
     private static async Task<(int Status, JsonElement Body)> Call(PlottingFunction function, string proxyEvent)
@@ -67,6 +73,38 @@ public sealed class PlottingFunctionTests(EmulatorFixture emulators)
         using var download = await http.GetAsync(link);
         Assert.Equal(System.Net.HttpStatusCode.OK, download.StatusCode);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await download.Content.ReadAsByteArrayAsync())[..4]);
+    }
+
+    private static bool IsQuery(ProxiedRequest request) => request.Target?.EndsWith(".Query", StringComparison.Ordinal) == true;
+
+    [Fact]
+    public async Task Reads_throttled_within_the_sdk_retries_still_draw_the_whole_window()
+    {
+        await using var dynamoDb = new FaultProxy(emulators.DynamoDbEndpoint);
+        using var setup = await CreateAsync(dynamoDb, (-60_000, 500), (-10_000, 18), (-5000, 27), (0, 2));
+        dynamoDb.Throttle(3, IsQuery);
+
+        var (status, body) = await Call(setup.Function, FunctionHarness.Proxy());
+
+        Assert.Equal(200, status);
+        Assert.Equal((3, 500L), (body.GetProperty("points").GetInt32(), body.GetProperty("max_size").GetInt64()));
+        Assert.Equal(3, dynamoDb.Requests.Count(r => IsQuery(r) && r.Status == 400));
+    }
+
+    [Fact]
+    public async Task Reads_throttled_past_the_sdk_retries_answer_500_with_one_error_line_and_store_no_chart()
+    {
+        await using var dynamoDb = new FaultProxy(emulators.DynamoDbEndpoint);
+        using var setup = await CreateAsync(dynamoDb, (-5000, 27), (0, 2));
+        dynamoDb.Throttle(100, IsQuery);
+
+        var (status, body) = await Call(setup.Function, FunctionHarness.Proxy());
+
+        Assert.Equal(500, status);
+        Assert.Contains("log has the details", body.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var error = Assert.Single(FunctionHarness.LogLines(setup.Log), l => l.GetProperty("level").GetString() == "Error");
+        Assert.Contains("ProvisionedThroughputExceeded", error.GetRawText(), StringComparison.Ordinal);
+        Assert.Empty((await emulators.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = setup.PlotBucket })).S3Objects ?? []);
     }
 
     [Fact]

@@ -98,34 +98,16 @@ internal static class ColdStartBenchmark
     {
         await using var runtimeApi = new LocalRuntimeApi();
         var requestId = runtimeApi.Enqueue(payload);
-        var start = new ProcessStartInfo(Path.Combine(bundle, LambdaFunctionSpec.NativeExecutable))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = bundle,
-        };
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.HostAndPort;
-        start.Environment["LAMBDA_TASK_ROOT"] = bundle;
-        start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = function.Name;
-        foreach (var (name, value) in settings)
-        {
-            start.Environment[name] = value;
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} could not be started");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
+        using var bootstrap = NativeBootstrap.Start(function, bundle, runtimeApi, settings);
         var outcome = await runtimeApi.OutcomeAsync(requestId).WaitAsync(TimeSpan.FromSeconds(30));
-        var elapsed = Stopwatch.GetElapsedTime(started, outcome.ReceivedAt).TotalMilliseconds;
-        process.Kill(); // Lambda freezes and later ends the process; the loop would wait for the next event forever
-        await process.WaitForExitAsync();
+        // Lambda freezes the process after its answer; the loop would wait for the next event forever.
+        var output = bootstrap.StopAndReadOutput();
         if (!outcome.Succeeded || outcome.Text.Contains("\"statusCode\":5", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"{function.Name} failed: {outcome.ErrorType} {outcome.Text} {await output} {await errors}");
+            throw new InvalidOperationException($"{function.Name} failed: {outcome.ErrorType} {outcome.Text} {output}");
         }
 
-        return elapsed;
+        return Stopwatch.GetElapsedTime(bootstrap.StartedAt, outcome.ReceivedAt).TotalMilliseconds;
     }
 
     private static async Task<(double Elapsed, Dictionary<string, double> Phases)> StartOnceAsync(

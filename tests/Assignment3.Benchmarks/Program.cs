@@ -6,12 +6,45 @@ using Assignment3.Benchmarks;
 using Assignment3.Catalog;
 
 // Prints the figures docs/performance.md records: each handler against its floor (the least its requests cost on the
-// same endpoints), cold starts through a stand-in for the managed runtime, and bundle sizes.
+// same endpoints), cold starts as Lambda starts each bundle, and bundle sizes.
 //   scripts/benchmark.sh [--json] [--functions <dir of published bundles>] [--runs N] [--only tracking|plotting|cold-start|bundles]
 // Against the local emulators unless AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_S3 are both set.
+string[] sections = ["tracking", "plotting", "cold-start", "bundles"];
+string[] known = ["--json", "--functions", "--runs", "--only"];
+if (args.Where((arg, i) => arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg)).FirstOrDefault() is { } unknown)
+{
+    return Refuse($"unknown option {unknown}; the options are {string.Join(", ", known)}");
+}
+
 var json = args.Contains("--json");
 var only = Option("--only");
-var runs = Option("--runs") is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : 20;
+if (only is not null && !sections.Contains(only))
+{
+    return Refuse($"--only takes one of {string.Join(", ", sections)}, not '{only}'");
+}
+
+var runs = 20;
+if (Option("--runs") is { } given && (!int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out runs) || runs < 1))
+{
+    return Refuse($"--runs takes a whole number of at least 1, not '{given}'");
+}
+
+if (Option("--functions") is { } folder && !Directory.Exists(folder))
+{
+    return Refuse($"--functions names a folder of published bundles, and '{folder}' is not one");
+}
+
+Endpoints opened;
+try
+{
+    opened = await Endpoints.OpenAsync();
+}
+catch (ArgumentException half)
+{
+    return Refuse(half.Message);
+}
+
+await using var endpoints = opened;
 using var work = new TempDirectory();
 var functionsDirectory = Option("--functions");
 if (functionsDirectory is null && (Wanted("cold-start") || Wanted("bundles")))
@@ -22,7 +55,6 @@ if (functionsDirectory is null && (Wanted("cold-start") || Wanted("bundles")))
 }
 
 var host = Wanted("cold-start") ? Bundles.BuildHost(work["host"]) : "";
-await using var endpoints = await Endpoints.OpenAsync();
 var tracking = new List<TrackingFigures>();
 foreach (var (objects, times) in Wanted("tracking") ? new[] { (10, runs), (1000, Math.Max(runs / 2, 3)), (5000, Math.Max(runs / 4, 3)) } : [])
 {
@@ -105,7 +137,7 @@ if (json)
         ["bundle_unzipped_bytes"] = new JsonObject(bundles.Select(b => KeyValuePair.Create(b.Function, (JsonNode?)b.UnzippedBytes))),
     };
     Console.WriteLine(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    return;
+    return 0;
 }
 
 Console.WriteLine($"machine: {machine["cores"]} cores, {machine["os"]}, .NET {machine["dotnet"]}, {machine["date"]}");
@@ -156,11 +188,19 @@ foreach (var b in bundles)
     Console.WriteLine(Invariant($"  {b.Function,-14} {b.ZipBytes / 1048576.0,6:F2} MiB zipped, {b.UnzippedBytes / 1048576.0,6:F2} MiB unzipped"));
 }
 
+return 0;
+
 bool Wanted(string section) => only is null || only == section;
 
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
 static void Progress(string message) => Console.Error.WriteLine(message);
+
+static int Refuse(string message)
+{
+    Console.Error.WriteLine($"benchmark: {message}");
+    return 2;
+}
 
 static double Round(double value) => Math.Round(value, 2);
 

@@ -177,21 +177,21 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
             Limit = RecentPageSize,
             ConsistentRead = true,
         }, cancellationToken);
-        if (response.Items is not { Count: > 0 } newestFirst)
+        var newestFirst = (response.Items ?? []).Select(FromItem).ToList();
+        if (newestFirst.Count == 0)
         {
             return [];
         }
 
-        var latest = FromItem(newestFirst[0]);
+        var latest = newestFirst[0];
         var earliest = latest.Time - window;
-        var last = FromItem(newestFirst[^1]);
-        var pageCoversWindow = last.Time <= earliest || response.LastEvaluatedKey is not { Count: > 0 };
+        var pageCoversWindow = newestFirst[^1].Time <= earliest || response.LastEvaluatedKey is not { Count: > 0 };
         if (!pageCoversWindow)
         {
             return await GetRangeAsync(bucketName, earliest, latest.Time, cancellationToken);
         }
 
-        return [.. newestFirst.Select(FromItem).Where(record => record.Time >= earliest).Reverse()];
+        return [.. newestFirst.Where(record => record.Time >= earliest).Reverse()];
     }
 
     /// <inheritdoc />
