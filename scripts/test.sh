@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test of the solution, then prints one closing line: "N passed, N failed".
 # Installs what the tests need when it is missing: the pinned npm tools (S3 emulator, SigV4 verifier, CDK CLI),
-# AWS's DynamoDB Local, Java 17 to run it, and the C toolchain Native AOT links with.
+# AWS's DynamoDB Local, Java 17 to run it, the C toolchains Native AOT links with (x86_64 and arm64) and qemu-user.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -20,7 +20,7 @@ if ! command -v java >/dev/null; then
     give_up "Java 17 is missing: DynamoDB Local needs it (Debian: apt-get install openjdk-17-jre-headless)"
   fi
 fi
-./scripts/install-native-toolchain.sh || give_up "the C toolchain Native AOT needs is missing"
+./scripts/install-native-toolchain.sh x86_64 arm64 --qemu || give_up "the C toolchain Native AOT needs is missing"
 ./scripts/install-dynamodb-local.sh || give_up "could not install DynamoDB Local"
 
 # A private temp folder for the whole run: jsii leaves ~60 MB per process there, and tests make their own folders.

@@ -13,13 +13,50 @@ public enum FunctionRuntime
     NativeAot,
 }
 
+/// <summary>The processor a function runs on, which its bundle is compiled for.</summary>
+public enum LambdaArchitecture
+{
+    /// <summary>Intel/AMD 64-bit: Lambda's <c>x86_64</c>, .NET's <c>linux-x64</c>.</summary>
+    X86_64,
+
+    /// <summary>AWS Graviton: Lambda's <c>arm64</c>, .NET's <c>linux-arm64</c>.</summary>
+    Arm64,
+}
+
+/// <summary>Names of an architecture in the vocabularies that need one.</summary>
+public static class LambdaArchitectures
+{
+    /// <summary>.NET's runtime identifier for Lambda's Linux on <paramref name="architecture"/>.</summary>
+    public static string RuntimeIdentifier(this LambdaArchitecture architecture) =>
+        architecture == LambdaArchitecture.Arm64 ? "linux-arm64" : "linux-x64";
+
+    /// <summary>Lambda's (and the CDK context's) name: <c>x86_64</c> or <c>arm64</c>.</summary>
+    public static string LambdaName(this LambdaArchitecture architecture) =>
+        architecture == LambdaArchitecture.Arm64 ? "arm64" : "x86_64";
+
+    /// <summary>Docker's platform: <c>linux/amd64</c> or <c>linux/arm64</c>.</summary>
+    public static string DockerPlatform(this LambdaArchitecture architecture) =>
+        architecture == LambdaArchitecture.Arm64 ? "linux/arm64" : "linux/amd64";
+
+    /// <summary>The architecture Lambda calls <paramref name="name"/> (<c>x86_64</c> or <c>arm64</c>), or null.</summary>
+    public static LambdaArchitecture? FromLambdaName(string? name) => name switch
+    {
+        "x86_64" => LambdaArchitecture.X86_64,
+        "arm64" => LambdaArchitecture.Arm64,
+        _ => null,
+    };
+}
+
 /// <summary>One deployable function: where its project lives and how Lambda runs it.</summary>
 /// <param name="Name">The short name used by the CLI and in resource names.</param>
 /// <param name="ProjectDirectory">The function's class library, relative to the repository root.</param>
 /// <param name="AssemblyName">The function's assembly.</param>
 /// <param name="TypeName">The handler's class.</param>
-/// <param name="Runtime">How it is deployed; the local invoker always calls the class library.</param>
-public sealed record LambdaFunctionSpec(string Name, string ProjectDirectory, string AssemblyName, string TypeName, FunctionRuntime Runtime)
+/// <param name="PreferredRuntime">
+/// How it is deployed when the deploying machine can build that (a native bundle may fall back to managed, see
+/// docs/deploy.md); the local invoker always calls the class library.
+/// </param>
+public sealed record LambdaFunctionSpec(string Name, string ProjectDirectory, string AssemblyName, string TypeName, FunctionRuntime PreferredRuntime)
 {
     /// <summary>The handler method: input <see cref="Stream"/>, output <c>Task&lt;Stream&gt;</c>.</summary>
     public const string MethodName = "Handle";
@@ -30,17 +67,37 @@ public sealed record LambdaFunctionSpec(string Name, string ProjectDirectory, st
     /// <summary><c>Assembly::Namespace.Type::Method</c>, as the managed .NET runtime expects it.</summary>
     public string Handler => $"{AssemblyName}::{TypeName}::{MethodName}";
 
-    /// <summary>The project whose publish output is the deployed bundle.</summary>
-    public string BundleProjectDirectory => Runtime == FunctionRuntime.NativeAot ? ProjectDirectory + ".Native" : ProjectDirectory;
+    /// <summary>The bundle this function is deployed as by default: its preferred runtime, for <paramref name="architecture"/>.</summary>
+    public FunctionBundle Bundle(LambdaArchitecture architecture) => new(this, PreferredRuntime, architecture);
+}
+
+/// <summary>
+/// What is published for one function: on which runtime it runs and for which processor. The stack, the tests and the
+/// benchmark publish a bundle from these facts alone, so they publish the same thing.
+/// </summary>
+/// <param name="Function">The function.</param>
+/// <param name="Runtime">Native AOT on provided.al2023, or the class library on dotnet10.</param>
+/// <param name="Architecture">The processor it is compiled for.</param>
+public sealed record FunctionBundle(LambdaFunctionSpec Function, FunctionRuntime Runtime, LambdaArchitecture Architecture)
+{
+    /// <summary>The project whose publish output is the bundle: the <c>*.Native</c> twin for Native AOT.</summary>
+    public string ProjectDirectory => Runtime == FunctionRuntime.NativeAot ? Function.ProjectDirectory + ".Native" : Function.ProjectDirectory;
+
+    /// <summary>What Lambda is told to run: <c>bootstrap</c> natively, the handler string on dotnet10.</summary>
+    public string Handler => Runtime == FunctionRuntime.NativeAot ? LambdaFunctionSpec.NativeExecutable : Function.Handler;
 
     /// <summary>
-    /// How the bundle is published, for the stack and the benchmark alike: Release for linux-x64; a managed bundle is
-    /// framework-dependent (ReadyToRun comes with -r, see src/Adapters/Functions/Directory.Build.props), a native one
-    /// is self-contained by nature.
+    /// How the bundle is published: Release for the architecture's Linux; a managed bundle is framework-dependent
+    /// (ReadyToRun comes with -r, see src/Adapters/Functions/Directory.Build.props), a native one is self-contained by nature.
     /// </summary>
     public IReadOnlyList<string> PublishOptions => Runtime == FunctionRuntime.NativeAot
-        ? ["-c", "Release", "-r", "linux-x64"]
-        : ["-c", "Release", "-r", "linux-x64", "--self-contained", "false"];
+        ? ["-c", "Release", "-r", Architecture.RuntimeIdentifier()]
+        : ["-c", "Release", "-r", Architecture.RuntimeIdentifier(), "--self-contained", "false"];
+
+    /// <summary>For messages: "Native AOT bootstrap for linux-arm64" or "dotnet10 class library for linux-x64".</summary>
+    public string Description => Runtime == FunctionRuntime.NativeAot
+        ? $"Native AOT bootstrap on provided.al2023 for {Architecture.RuntimeIdentifier()}"
+        : $"class library on dotnet10 for {Architecture.RuntimeIdentifier()}";
 }
 
 /// <summary>The three functions; the CDK stack, the local invoker and the benchmark read them from here.</summary>

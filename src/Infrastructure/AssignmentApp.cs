@@ -1,14 +1,31 @@
 using Amazon.CDK;
+using Assignment3.Infrastructure.Bundling;
 
 namespace Assignment3.Infrastructure;
 
 /// <summary>The two stacks, wired: storage first, then the functions that use it.</summary>
 public static class AssignmentApp
 {
-    /// <summary>Adds both stacks to <paramref name="app"/> for the account and region the CDK CLI resolved.</summary>
-    public static (StorageStack Storage, LambdaStack Lambda) Build(App app, string repositoryRoot)
+    /// <summary>
+    /// Adds both stacks to <paramref name="app"/> for the account and region the CDK CLI resolved. Each function's
+    /// bundle is planned from <paramref name="host"/> (default: this machine's facts) and the context's
+    /// <c>assignment3:runtime</c> and <c>assignment3:architecture</c>, and the plan is written to <paramref name="report"/>
+    /// (default: standard error, which the CDK CLI shows) one line per function.
+    /// </summary>
+    public static (StorageStack Storage, LambdaStack Lambda) Build(App app, string repositoryRoot, BuildHost? host = null, TextWriter? report = null)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var settings = DeploymentSettings.From(
+            app.Node.TryGetContext(DeploymentSettings.RuntimeContext)?.ToString(),
+            app.Node.TryGetContext(DeploymentSettings.ArchitectureContext)?.ToString());
+        host ??= BuildHostProbe.Detect();
+        var plans = BundlePlanner.PlanAll(host, settings);
+        report ??= Console.Error;
+        foreach (var plan in plans)
+        {
+            report.WriteLine($"assignment3: {plan.Line}");
+        }
+
         // Server access logs are delivered under a bucket policy for the logging service, not the LogDeliveryWrite
         // ACL, which buckets with ACLs disabled (object ownership "bucket owner enforced") cannot have.
         app.Node.SetContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
@@ -31,6 +48,7 @@ public static class AssignmentApp
             PlotBucket = storage.PlotBucket,
             History = storage.History,
             RepositoryRoot = repositoryRoot,
+            Plans = plans.ToDictionary(p => p.Bundle.Function.Name),
         });
         return (storage, lambda);
     }

@@ -10,6 +10,7 @@ using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SQS;
 using Assignment3.Catalog;
+using Assignment3.Infrastructure.Bundling;
 using Constructs;
 using LambdaFunctionTarget = Amazon.CDK.AWS.Events.Targets.LambdaFunction;
 using LogGroupProps = Amazon.CDK.AWS.Logs.LogGroupProps;
@@ -33,10 +34,13 @@ public sealed class LambdaStackProps : StackProps
 
     /// <summary>The repository root, where the function projects are published from.</summary>
     public required string RepositoryRoot { get; init; }
+
+    /// <summary>How each function's bundle is built and which runtime and processor it runs on, by function name.</summary>
+    public required IReadOnlyDictionary<string, BundlePlan> Plans { get; init; }
 }
 
 /// <summary>
-/// The three functions on the managed dotnet10 runtime, the EventBridge rule that feeds size-tracking, the REST API
+/// The three functions (native or managed, x86_64 or arm64, as their plans say), the EventBridge rule that feeds size-tracking, the REST API
 /// that alone triggers plotting, least-privilege roles, failure queues and log groups.
 /// </summary>
 public sealed class LambdaStack : Stack
@@ -69,7 +73,7 @@ public sealed class LambdaStack : Stack
         // Size tracking: lists the whole bucket per event. 512 MB buys the CPU share that keeps a 5,000-object
         // listing near a second; a minute covers buckets of ~100,000 objects (100 LIST pages).
         var trackingFailures = SecureQueue("SizeTrackingFailedEvents", nag);
-        SizeTracking = DotnetFunction("SizeTracking", FunctionCatalog.SizeTracking, props.RepositoryRoot, environment,
+        SizeTracking = DotnetFunction("SizeTracking", props.Plans[FunctionCatalog.SizeTracking.Name], props.RepositoryRoot, environment,
             memoryMb: 512, timeout: Duration.Minutes(1), configure: p =>
             {
                 // Errors inside the function: Lambda retries the asynchronous event twice, then parks it here.
@@ -83,7 +87,7 @@ public sealed class LambdaStack : Stack
         Allow(SizeTracking, ["dynamodb:PutItem"], history.TableArn);
 
         // Plotting: rendering wants CPU, and 1 GB gives a full vCPU's worth; API Gateway waits at most 29 s.
-        Plotting = DotnetFunction("Plotting", FunctionCatalog.Plotting, props.RepositoryRoot, environment,
+        Plotting = DotnetFunction("Plotting", props.Plans[FunctionCatalog.Plotting.Name], props.RepositoryRoot, environment,
             memoryMb: 1024, timeout: Duration.Seconds(29));
         Allow(Plotting, ["dynamodb:Query"], history.TableArn, indexArn);
         // GetObject: the presigned link the response carries is signed with this role, and works only while it may read.
@@ -189,7 +193,7 @@ public sealed class LambdaStack : Stack
         }
 
         // Driver: runs the demo (five changes, each waited for) and calls the API; 3 minutes covers five 30 s waits.
-        Driver = DotnetFunction("Driver", FunctionCatalog.Driver, props.RepositoryRoot,
+        Driver = DotnetFunction("Driver", props.Plans[FunctionCatalog.Driver.Name], props.RepositoryRoot,
             new Dictionary<string, string>(environment) { [FunctionSettingNames.PlotApiUrl] = Api.UrlForPath("/plot") },
             memoryMb: 512, timeout: Duration.Minutes(3));
         Allow(Driver, ["s3:ListBucket"], props.DataBucket.BucketArn);
@@ -254,10 +258,11 @@ public sealed class LambdaStack : Stack
     /// <summary>POST /plot.</summary>
     public Amazon.CDK.AWS.APIGateway.Method PlotMethod { get; }
 
-    private Function DotnetFunction(string id, LambdaFunctionSpec spec, string repositoryRoot, IDictionary<string, string> environment,
+    private Function DotnetFunction(string id, BundlePlan plan, string repositoryRoot, IDictionary<string, string> environment,
         int memoryMb, Duration timeout, Action<FunctionProps>? configure = null)
     {
-        var native = spec.Runtime == FunctionRuntime.NativeAot;
+        var (spec, bundle) = (plan.Bundle.Function, plan.Bundle);
+        var native = bundle.Runtime == FunctionRuntime.NativeAot;
         var logs = OwnLogGroup($"{id}Logs", $"/aws/lambda/assignment3-{spec.Name}");
         var role = new Role(this, $"{id}Role", new RoleProps
         {
@@ -267,29 +272,16 @@ public sealed class LambdaStack : Stack
         // Only its own log group, instead of AWSLambdaBasicExecutionRole's logs on every resource.
         logs.GrantWrite(role);
 
+        var code = FunctionAsset.Create(this, $"{id}Code", plan, repositoryRoot);
         var props = new FunctionProps
         {
             FunctionName = $"assignment3-{spec.Name}",
             Description = native ? $"assignment3 {spec.Name} (Native AOT, {spec.TypeName})" : $"assignment3 {spec.Name} ({spec.Handler})",
             // Native AOT bundles start in tens of milliseconds where the managed runtime takes hundreds (docs/performance.md).
             Runtime = native ? Runtime.PROVIDED_AL2023 : Runtime.DOTNET_10,
-            Architecture = Architecture.X86_64,
-            Handler = native ? LambdaFunctionSpec.NativeExecutable : spec.Handler,
-            Code = Code.FromAsset(repositoryRoot, new Amazon.CDK.AWS.S3.Assets.AssetOptions
-            {
-                // The three functions share one source tree, so the hash must come from each published bundle
-                // (builds are deterministic: unchanged code gives an unchanged hash and no redeploy).
-                Exclude = ["**/bin", "**/obj", "node_modules", "cdk.out", ".git", ".assignment3", "tests", "docs", "artifacts"],
-                AssetHashType = AssetHashType.OUTPUT,
-                Bundling = new BundlingOptions
-                {
-                    // Never pulled: the local bundling below always succeeds or fails loudly.
-                    Image = Runtime.DOTNET_10.BundlingImage,
-                    Local = new DotnetPublishBundling(repositoryRoot, spec),
-                    // What the image would run; it also tells the three bundles apart in the CDK's bundling cache.
-                    Command = ["dotnet", "publish", spec.BundleProjectDirectory, .. spec.PublishOptions, "-o", "/asset-output"],
-                },
-            }),
+            Architecture = bundle.Architecture == LambdaArchitecture.Arm64 ? Architecture.ARM_64 : Architecture.X86_64,
+            Handler = bundle.Handler,
+            Code = Code.FromBucket(code.Bucket, code.S3ObjectKey),
             MemorySize = memoryMb,
             Timeout = timeout,
             // The function stops itself shy of this timeout (FunctionSettings.InvocationDeadline) to fail with a clear error.
@@ -303,7 +295,10 @@ public sealed class LambdaStack : Stack
             Tracing = Tracing.ACTIVE,
         };
         configure?.Invoke(props);
-        return new Function(this, id, props);
+        var function = new Function(this, id, props);
+        // Tools that read a template's asset metadata (SAM's local invoke) find the bundle as with Code.FromAsset.
+        code.AddResourceMetadata((Amazon.CDK.CfnResource)function.Node.DefaultChild!, "Code");
+        return function;
     }
 
     private LogGroup OwnLogGroup(string id, string name) => new(this, id, new LogGroupProps

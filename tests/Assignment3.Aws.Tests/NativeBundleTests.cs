@@ -6,34 +6,64 @@ using Assignment3.Domain;
 
 namespace Assignment3.Aws.Tests;
 
-/// <summary>The size-tracking and plotting bundles as deployed: Native AOT executables, published once for these tests.</summary>
-public sealed class NativeBundles : IDisposable
+/// <summary>
+/// The size-tracking and plotting bundles as deployed: Native AOT executables for this machine's processor, published
+/// once for these tests.
+/// </summary>
+public class NativeBundles : IDisposable
 {
     private readonly TempDirectory _directory = new();
 
     public NativeBundles()
+        : this(FunctionBundles.HostArchitecture)
     {
-        foreach (var function in FunctionCatalog.All.Where(f => f.Runtime == FunctionRuntime.NativeAot))
+    }
+
+    /// <summary>Publishes for <paramref name="architecture"/>, with the cross toolchain when it is not this machine's.</summary>
+    protected NativeBundles(LambdaArchitecture architecture)
+    {
+        Architecture = architecture;
+        var toolchain = NativeToolchain.For(FunctionBundles.HostArchitecture, architecture);
+        foreach (var function in FunctionCatalog.All.Where(f => f.PreferredRuntime == FunctionRuntime.NativeAot))
         {
-            FunctionBundles.Publish(function, Bundle(function));
+            FunctionBundles.Publish(function.Bundle(architecture), Bundle(function), [.. toolchain.PublishProperties]);
         }
     }
+
+    /// <summary>The processor the bundles are compiled for.</summary>
+    public LambdaArchitecture Architecture { get; }
 
     /// <summary>The folder of <paramref name="function"/>'s published bundle.</summary>
     public string Bundle(LambdaFunctionSpec function) => _directory[function.Name];
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        _directory.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
+
+/// <summary>The same bundles for the other processor (arm64 on an x86-64 machine), cross-compiled as synth does.</summary>
+public sealed class OtherArchitectureBundles() : NativeBundles(FunctionBundles.HostArchitecture == LambdaArchitecture.Arm64 ? LambdaArchitecture.X86_64 : LambdaArchitecture.Arm64);
+
+/// <summary>The native bundles for this machine's processor, run directly.</summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class NativeBundleTests(EmulatorFixture emulators, NativeBundles bundles)
+    : NativeBundleContract(emulators, bundles), IClassFixture<NativeBundles>;
+
+/// <summary>The native bundles for the other processor (arm64, the default, on an x86-64 machine), run under qemu-user.</summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class OtherArchitectureNativeBundleTests(EmulatorFixture emulators, OtherArchitectureBundles bundles)
+    : NativeBundleContract(emulators, bundles), IClassFixture<OtherArchitectureBundles>;
 
 /// <summary>
 /// Runs each native bundle as provided.al2023 does — its <c>bootstrap</c> in a fresh process, talking to a strict
 /// stand-in of the Runtime API — against the emulators. What only the compiled executable can show is shown here:
 /// that nothing it needs was trimmed away (MediatR's generic handlers, the AWS SDK, JSON contracts, Skia, the font).
 /// </summary>
-[Collection(EmulatorCollection.Name)]
-public sealed class NativeBundleTests(EmulatorFixture emulators, NativeBundles bundles) : IClassFixture<NativeBundles>
+public abstract class NativeBundleContract(EmulatorFixture emulators, NativeBundles bundles)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60); // generous: qemu runs the other processor's bundles
 
     [Fact]
     public async Task Native_size_tracking_records_an_event_once_across_two_deliveries_reports_a_bad_event_as_an_error_and_keeps_to_its_memory()
@@ -122,5 +152,5 @@ public sealed class NativeBundleTests(EmulatorFixture emulators, NativeBundles b
     }
 
     private NativeBootstrap Start(LambdaFunctionSpec function, LocalRuntimeApi runtimeApi, Dictionary<string, string> settings, bool withoutFonts = false) =>
-        NativeBootstrap.Start(function, bundles.Bundle(function), runtimeApi, settings, withoutFonts);
+        NativeBootstrap.Start(function, bundles.Bundle(function), runtimeApi, settings, withoutFonts, bundles.Architecture);
 }

@@ -74,7 +74,7 @@ internal static class ColdStartBenchmark
                 var eventFile = events[$"{function.Name}-{run}.json"];
                 await File.WriteAllTextAsync(eventFile, payload(run));
                 var bundle = Path.Combine(functionsDirectory, function.Name);
-                if (function.Runtime == FunctionRuntime.NativeAot)
+                if (function.PreferredRuntime == FunctionRuntime.NativeAot)
                 {
                     total.Add(await StartNativeOnceAsync(function, bundle, await File.ReadAllTextAsync(eventFile), settings));
                     continue;
@@ -89,8 +89,8 @@ internal static class ColdStartBenchmark
             }
 
             return init.Count == 0
-                ? new ColdStartFigures(function.Name, function.Runtime, runs, total.Median, total.Min, total.Max, null, null, null, null, what)
-                : new ColdStartFigures(function.Name, function.Runtime, runs, total.Median, total.Min, total.Max, init.Median, invoke.Median, jitMethods.Median, jit.Median, what);
+                ? new ColdStartFigures(function.Name, function.PreferredRuntime, runs, total.Median, total.Min, total.Max, null, null, null, null, what)
+                : new ColdStartFigures(function.Name, function.PreferredRuntime, runs, total.Median, total.Min, total.Max, init.Median, invoke.Median, jitMethods.Median, jit.Median, what);
         }
     }
 

@@ -30,13 +30,13 @@ public sealed class LambdaStackTests
     [InlineData("size-tracking", "provided.al2023", "bootstrap")]
     [InlineData("plotting", "provided.al2023", "bootstrap")]
     [InlineData("driver", "dotnet10", "Assignment3.Functions.Driver::Assignment3.Functions.Driver.DriverFunction::Handle")]
-    public void Size_tracking_and_plotting_run_native_on_provided_al2023_and_the_driver_on_dotnet10(string name, string runtime, string handler)
+    public void Size_tracking_and_plotting_run_native_on_provided_al2023_and_the_driver_on_dotnet10_all_on_arm64_by_default(string name, string runtime, string handler)
     {
         var properties = FunctionNamed(name).Resource["Properties"]!;
 
         Assert.Equal(runtime, (string?)properties["Runtime"]);
         Assert.Equal(handler, (string?)properties["Handler"]);
-        Assert.Equal("x86_64", (string?)properties["Architectures"]![0]);
+        Assert.Equal("arm64", (string?)properties["Architectures"]![0]);
     }
 
     [Fact]

@@ -2,16 +2,25 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.CDK;
 using Amazon.CDK.Assertions;
+using Assignment3.Catalog;
 using Assignment3.Infrastructure;
+using Assignment3.Infrastructure.Bundling;
 
 // jsii is not thread-safe: one test at a time in this assembly.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
 namespace Assignment3.Infrastructure.Tests;
 
-/// <summary>The app synthesized once, without bundling (the bundling test does that on its own).</summary>
+/// <summary>The app synthesized once, without bundling (the synthesis tests bundle for real).</summary>
 public static class SynthesizedApp
 {
+    /// <summary>
+    /// The host the template tests plan for, whatever machine runs them: a Debian 12 x64 with both C toolchains, so
+    /// size tracking and plotting are native on arm64, the default.
+    /// </summary>
+    public static readonly BuildHost DebianHost = new(HostOperatingSystem.Linux, LambdaArchitecture.X86_64, new Version(2, 36),
+        new HashSet<LambdaArchitecture> { LambdaArchitecture.X86_64, LambdaArchitecture.Arm64 }, null);
+
     private static readonly Lazy<(Template Storage, Template Lambda)> Templates = new(() =>
     {
         var app = new App(new AppProps
@@ -20,7 +29,7 @@ public static class SynthesizedApp
             // No stack is bundled: assertions read the templates only.
             Context = new Dictionary<string, object> { ["aws:cdk:bundling-stacks"] = Array.Empty<string>() },
         });
-        var (storage, lambda) = AssignmentApp.Build(app, RepositoryRoot.Find(AppContext.BaseDirectory));
+        var (storage, lambda) = AssignmentApp.Build(app, RepositoryRoot.Find(AppContext.BaseDirectory), DebianHost, TextWriter.Null);
         return (Template.FromStack(storage), Template.FromStack(lambda));
     });
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Assignment3.Catalog;
 
 namespace Assignment3.TestKit;
@@ -6,11 +7,24 @@ namespace Assignment3.TestKit;
 /// <summary>Publishes functions' bundles as the stack bundles them (the catalog's project and options), for tests and the benchmark.</summary>
 public static class FunctionBundles
 {
-    /// <summary>Publishes <paramref name="function"/>'s bundle into <paramref name="outputDirectory"/>.</summary>
+    /// <summary>The architecture of this machine, whose bundles run here without emulation.</summary>
+    public static LambdaArchitecture HostArchitecture => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? LambdaArchitecture.Arm64 : LambdaArchitecture.X86_64;
+
+    /// <summary>
+    /// Publishes <paramref name="function"/>'s bundle into <paramref name="outputDirectory"/>: its preferred runtime for
+    /// this machine's processor, so that tests run it as Lambda would.
+    /// </summary>
     public static void Publish(LambdaFunctionSpec function, string outputDirectory)
     {
         ArgumentNullException.ThrowIfNull(function);
-        Dotnet(["publish", Path.Combine(TestPaths.RepositoryRoot(), function.BundleProjectDirectory), .. function.PublishOptions, "-o", outputDirectory]);
+        Publish(function.Bundle(HostArchitecture), outputDirectory);
+    }
+
+    /// <summary>Publishes <paramref name="bundle"/> into <paramref name="outputDirectory"/>, with any extra MSBuild <paramref name="properties"/>.</summary>
+    public static void Publish(FunctionBundle bundle, string outputDirectory, params string[] properties)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        Dotnet(["publish", Path.Combine(TestPaths.RepositoryRoot(), bundle.ProjectDirectory), .. bundle.PublishOptions, .. properties, "-o", outputDirectory]);
     }
 
     /// <summary>Builds a project of the repository in Release into <paramref name="outputDirectory"/>.</summary>

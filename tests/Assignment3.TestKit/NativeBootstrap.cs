@@ -26,25 +26,30 @@ public sealed class NativeBootstrap : IDisposable
 
     /// <summary>
     /// Starts <paramref name="function"/>'s bootstrap from <paramref name="bundle"/>. <paramref name="withoutFonts"/>
-    /// runs it in a mount namespace whose /usr/share/fonts is empty, as on Lambda.
+    /// runs it in a mount namespace whose /usr/share/fonts is empty, as on Lambda. A bundle for another processor
+    /// than this machine's (<paramref name="architecture"/>) runs under qemu-user, with the cross C library as its root.
     /// </summary>
     public static NativeBootstrap Start(LambdaFunctionSpec function, string bundle, LocalRuntimeApi runtimeApi,
-        IReadOnlyDictionary<string, string> settings, bool withoutFonts = false)
+        IReadOnlyDictionary<string, string> settings, bool withoutFonts = false, LambdaArchitecture? architecture = null)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(runtimeApi);
         ArgumentNullException.ThrowIfNull(settings);
-        var bootstrap = Path.Combine(bundle, LambdaFunctionSpec.NativeExecutable);
-        var start = withoutFonts
-            ? new ProcessStartInfo("unshare")
-            {
-                ArgumentList =
-                {
-                    "--mount", "--propagation", "private", "sh", "-c",
-                    "mkdir -p /usr/share/fonts && mount -t tmpfs none /usr/share/fonts && exec \"$0\"", bootstrap,
-                },
-            }
-            : new ProcessStartInfo(bootstrap);
+        List<string> command = [Path.Combine(bundle, LambdaFunctionSpec.NativeExecutable)];
+        if ((architecture ?? FunctionBundles.HostArchitecture) != FunctionBundles.HostArchitecture)
+        {
+            var triplet = architecture == LambdaArchitecture.Arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
+            command = [$"qemu-{triplet.Split('-')[0]}-static", "-L", $"/usr/{triplet}", .. command];
+        }
+
+        if (withoutFonts)
+        {
+            command = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mkdir -p /usr/share/fonts && mount -t tmpfs none /usr/share/fonts && exec \"$0\" \"$@\"", .. command];
+        }
+
+        var start = new ProcessStartInfo(command[0]);
+        command.Skip(1).ToList().ForEach(start.ArgumentList.Add);
         start.WorkingDirectory = bundle;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -57,7 +62,7 @@ public sealed class NativeBootstrap : IDisposable
         }
 
         var startedAt = Stopwatch.GetTimestamp();
-        return new NativeBootstrap(Process.Start(start) ?? throw new InvalidOperationException($"{bootstrap} could not be started"), startedAt);
+        return new NativeBootstrap(Process.Start(start) ?? throw new InvalidOperationException($"{string.Join(' ', command)} could not be started"), startedAt);
     }
 
     /// <summary>Ends the process and returns what it wrote (its JSON log lines), for assertions and failure messages.</summary>
