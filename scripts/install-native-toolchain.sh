@@ -2,8 +2,9 @@
 # Installs the C toolchain that Native AOT links a Lambda bootstrap with, for each architecture named (x86_64, arm64;
 # default: arm64, the deployment's default): the host's own compiler, C runtime and binutils for its own processor, or
 # Debian's/Ubuntu's cross toolchain for the other one. Checks again after installing, and fails saying what is missing
-# where it cannot install (not root, not Debian/Ubuntu, not Linux). With --qemu, also qemu-user, which the tests use
-# to run arm64 bootstraps on an x86-64 machine (and x86-64 ones on arm64).
+# where it cannot install (not root, not Debian/Ubuntu, not Linux). With --qemu, also qemu-user and the other
+# processor's OpenSSL (Debian multiarch), which the tests use to run arm64 bootstraps on an x86-64 machine (and x86-64
+# ones on arm64): .NET opens libssl.so.3 for any cryptography, as Lambda's Amazon Linux 2023 provides it.
 set -euo pipefail
 
 usage() { echo "usage: $0 [--qemu] [x86_64|arm64]..." >&2; exit 2; }
@@ -52,16 +53,23 @@ missing=()
 for target in "${targets[@]}"; do
   installed "$target" || missing+=($(packages "$target"))
 done
+foreign_ssl=""
 if $qemu; then
   other=$([[ $host == arm64 ]] && echo x86_64 || echo aarch64)
   command -v "qemu-$other-static" >/dev/null || missing+=(qemu-user-static)
+  other_debian=$([[ $host == arm64 ]] && echo amd64 || echo arm64)
+  [[ -e /usr/lib/$other-linux-gnu/libssl.so.3 ]] || foreign_ssl="libssl3:$other_debian"
 fi
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+[[ ${#missing[@]} -eq 0 && -z $foreign_ssl ]] && exit 0
 
 if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
   echo "Native AOT for ${targets[*]} needs, on Debian or Ubuntu: apt-get install ${missing[*]}" >&2
   echo "(other distributions: a C compiler and C runtime for the target, and its binutils; or build in Docker, see docs/deploy.md)" >&2
   exit 1
+fi
+if [[ -n $foreign_ssl ]]; then
+  dpkg --add-architecture "${foreign_ssl#*:}"
+  missing+=("$foreign_ssl")
 fi
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

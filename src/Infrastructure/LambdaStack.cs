@@ -298,6 +298,9 @@ public sealed class LambdaStack : Stack
         var function = new Function(this, id, props);
         // Tools that read a template's asset metadata (SAM's local invoke) find the bundle as with Code.FromAsset.
         code.AddResourceMetadata((Amazon.CDK.CfnResource)function.Node.DefaultChild!, "Code");
+        // The asset's key is its content hash: new code is a new key, so no object version is needed to redeploy.
+        Annotations.Of(code.Bucket).AcknowledgeWarning("@aws-cdk/aws-lambda:codeFromBucketObjectVersionNotSpecified",
+            "The code is this stack's own asset, keyed by its hash: changed code is a new key and updates the function.");
         return function;
     }
 

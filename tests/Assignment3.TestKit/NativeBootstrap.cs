@@ -27,7 +27,7 @@ public sealed class NativeBootstrap : IDisposable
     /// <summary>
     /// Starts <paramref name="function"/>'s bootstrap from <paramref name="bundle"/>. <paramref name="withoutFonts"/>
     /// runs it in a mount namespace whose /usr/share/fonts is empty, as on Lambda. A bundle for another processor
-    /// than this machine's (<paramref name="architecture"/>) runs under qemu-user, with the cross C library as its root.
+    /// than this machine's (<paramref name="architecture"/>) runs under qemu-user.
     /// </summary>
     public static NativeBootstrap Start(LambdaFunctionSpec function, string bundle, LocalRuntimeApi runtimeApi,
         IReadOnlyDictionary<string, string> settings, bool withoutFonts = false, LambdaArchitecture? architecture = null)
@@ -38,8 +38,9 @@ public sealed class NativeBootstrap : IDisposable
         List<string> command = [Path.Combine(bundle, LambdaFunctionSpec.NativeExecutable)];
         if ((architecture ?? FunctionBundles.HostArchitecture) != FunctionBundles.HostArchitecture)
         {
-            var triplet = architecture == LambdaArchitecture.Arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
-            command = [$"qemu-{triplet.Split('-')[0]}-static", "-L", $"/usr/{triplet}", .. command];
+            // The other processor's C library and OpenSSL come from Debian's multiarch packages, which
+            // scripts/install-native-toolchain.sh --qemu installs where that processor's loader looks for them.
+            command = [architecture == LambdaArchitecture.Arm64 ? "qemu-aarch64-static" : "qemu-x86_64-static", .. command];
         }
 
         if (withoutFonts)

@@ -39,11 +39,17 @@ public static class BuildHostProbe
     public static Version? ParseGlibc(string getconfOutput) =>
         getconfOutput.Trim().Split(' ') is ["glibc", var version] && Version.TryParse(version, out var parsed) ? parsed : null;
 
-    /// <summary>Docker's <c>{{.Server.Arch}}</c> as a Lambda architecture (amd64, arm64), or null.</summary>
-    public static LambdaArchitecture? ParseDockerArchitecture(string serverArch) => serverArch.Trim() switch
+    /// <summary>The format of the one question asked of Docker: the engine's OS and processor.</summary>
+    public const string DockerVersionFormat = "{{.Server.Os}}/{{.Server.Arch}}";
+
+    /// <summary>
+    /// Docker's <c>linux/amd64</c> or <c>linux/arm64</c> as a Lambda architecture; null for anything else, such as an
+    /// engine in Windows-containers mode, which cannot run the Linux build image.
+    /// </summary>
+    public static LambdaArchitecture? ParseDockerArchitecture(string serverPlatform) => serverPlatform.Trim() switch
     {
-        "amd64" or "x86_64" => LambdaArchitecture.X86_64,
-        "arm64" or "aarch64" => LambdaArchitecture.Arm64,
+        "linux/amd64" => LambdaArchitecture.X86_64,
+        "linux/arm64" => LambdaArchitecture.Arm64,
         _ => null,
     };
 
@@ -56,7 +62,7 @@ public static class BuildHostProbe
         var docker = Environment.GetEnvironmentVariable("CDK_DOCKER") is { Length: > 0 } configured
             ? (Path.IsPathRooted(configured) ? configured : NativeToolchain.Find(configured, path))
             : NativeToolchain.Find("docker", path);
-        return docker is not null && Run(docker, ["version", "--format", "{{.Server.Arch}}"], DockerPatience) is { } arch
+        return docker is not null && Run(docker, ["version", "--format", DockerVersionFormat], DockerPatience) is { } arch
             ? ParseDockerArchitecture(arch)
             : null;
     }

@@ -157,6 +157,9 @@ public static class BundlePlanner
     private static string? WhyNotInContainer(BuildHost host, LambdaArchitecture architecture) => host.DockerEngine switch
     {
         null => "no Docker engine answers",
+        // Node reports no execute bits on Windows, so the CDK's zip would ship a bootstrap Lambda cannot start.
+        _ when host.OperatingSystem == HostOperatingSystem.Windows =>
+            "the CDK zips assets on Windows without execute permissions, so Lambda could not start a bootstrap built there",
         var engine when engine != architecture =>
             $"Docker here runs {engine.Value.DockerPlatform()} containers, and AWS's build image compiles for its own processor only",
         _ => null,
@@ -171,11 +174,13 @@ public static class BundlePlanner
             installs.Add($"install the C toolchain (scripts/install-native-toolchain.sh {architecture.LambdaName()})");
         }
 
-        if (host.DockerEngine is null)
+        if (host.OperatingSystem == HostOperatingSystem.Windows)
         {
-            installs.Add(host.OperatingSystem is HostOperatingSystem.MacOS or HostOperatingSystem.Windows
-                ? "install and start Docker Desktop"
-                : "install and start Docker");
+            installs.Add("deploy from WSL2 (a Linux, see docs/deploy.md)");
+        }
+        else if (host.DockerEngine is null)
+        {
+            installs.Add(host.OperatingSystem == HostOperatingSystem.MacOS ? "install and start Docker Desktop" : "install and start Docker");
         }
         else if (host.DockerEngine != architecture)
         {

@@ -34,6 +34,28 @@ public sealed class DotnetPublishBundling(string repositoryRoot, IReadOnlyList<s
             throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed ({process.ExitCode}): {output.Result}{error}");
         }
 
+        if (!OperatingSystem.IsWindows())
+        {
+            OpenToAll(outputDir);
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// Lambda runs the code as a user that does not own it, and the zip keeps these modes: whatever the umask, every
+    /// file is made readable by all and every executable (bootstrap) executable by all, as the container's chmod a+rX.
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void OpenToAll(string directory)
+    {
+        const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode Executable = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories).Prepend(directory))
+        {
+            var mode = File.GetUnixFileMode(entry);
+            var directoryOrExecutable = Directory.Exists(entry) || (mode & UnixFileMode.UserExecute) != 0;
+            File.SetUnixFileMode(entry, mode | Readable | (directoryOrExecutable ? Executable : 0));
+        }
     }
 }

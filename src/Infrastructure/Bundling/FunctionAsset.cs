@@ -19,6 +19,12 @@ public static class FunctionAsset
 
     private const string ContainerPackages = "/tmp/nuget-packages";
 
+    /// <summary>
+    /// Warnings stay errors in the repository's builds and tests; a deployment does not stop for one that a newer SDK
+    /// (the user's, or the build image's) adds.
+    /// </summary>
+    private static readonly string[] DeploymentPublishProperties = ["-p:TreatWarningsAsErrors=false"];
+
     /// <summary>Stages the plan's bundle as an asset of <paramref name="scope"/>, checked unless the stack is not bundled.</summary>
     public static Asset Create(Construct scope, string id, BundlePlan plan, string repositoryRoot)
     {
@@ -36,8 +42,8 @@ public static class FunctionAsset
         });
         if (Stack.Of(scope).BundlingRequired)
         {
-            // Relative to the cloud assembly; absolute already when staging is disabled.
-            LambdaLoadability.Require(Path.Combine(Stage.Of(scope)!.AssetOutdir, asset.AssetPath), plan.Bundle);
+            // Relative to the stage's cloud assembly; absolute already when staging is disabled.
+            LambdaLoadability.Require(Path.Combine(Stage.Of(scope)!.Outdir, asset.AssetPath), plan.Bundle);
         }
 
         return asset;
@@ -47,14 +53,16 @@ public static class FunctionAsset
     public static string ContainerScript(FunctionBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        return "set -eu; mkdir -p /tmp/source; cd /asset-input; " +
+        return "set -euo pipefail; mkdir -p /tmp/source; cd /asset-input; " +
             $"tar -cf - --exclude=bin --exclude=obj {string.Join(' ', BuildInputs)} | tar -xf - -C /tmp/source; " +
-            $"dotnet publish /tmp/source/{bundle.ProjectDirectory} {string.Join(' ', bundle.PublishOptions)} -o /asset-output --nologo";
+            $"dotnet publish /tmp/source/{bundle.ProjectDirectory} {string.Join(' ', [.. bundle.PublishOptions, .. DeploymentPublishProperties])} -o /asset-output --nologo; " +
+            // Lambda runs the code as a user that does not own it: everything readable, bootstrap executable by all.
+            "chmod -R a+rX /asset-output";
     }
 
     private static BundlingOptions OnHost(FunctionBundle bundle, string repositoryRoot, IReadOnlyList<string> hostPublishProperties)
     {
-        IReadOnlyList<string> arguments = ["publish", bundle.ProjectDirectory, .. bundle.PublishOptions,
+        IReadOnlyList<string> arguments = ["publish", bundle.ProjectDirectory, .. bundle.PublishOptions, .. DeploymentPublishProperties,
             .. bundle.Runtime == FunctionRuntime.NativeAot ? hostPublishProperties : [],
             "-o", DotnetPublishBundling.OutputPlaceholder, "--nologo", "-v", "quiet"];
         return new BundlingOptions

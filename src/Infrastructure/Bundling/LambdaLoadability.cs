@@ -46,9 +46,10 @@ public static class LambdaLoadability
                 throw new BundleNotLoadableException($"{function}: the native bundle has no {LambdaFunctionSpec.NativeExecutable} for provided.al2023 to start");
             }
 
-            if (!OperatingSystem.IsWindows() && !File.GetUnixFileMode(bootstrap).HasFlag(UnixFileMode.UserExecute))
+            // Lambda runs it as a user that does not own it: execute and read permission for all are what count.
+            if (!OperatingSystem.IsWindows() && !File.GetUnixFileMode(bootstrap).HasFlag(UnixFileMode.OtherExecute | UnixFileMode.OtherRead))
             {
-                throw new BundleNotLoadableException($"{function}: {LambdaFunctionSpec.NativeExecutable} is not executable, so provided.al2023 cannot start it");
+                throw new BundleNotLoadableException($"{function}: {LambdaFunctionSpec.NativeExecutable} is not executable by all, so provided.al2023 cannot start it");
             }
         }
         else
