@@ -57,7 +57,8 @@ public static class FunctionAsset
             $"tar -cf - --exclude=bin --exclude=obj {string.Join(' ', BuildInputs)} | tar -xf - -C /tmp/source; " +
             $"dotnet publish /tmp/source/{bundle.ProjectDirectory} {string.Join(' ', [.. bundle.PublishOptions, .. DeploymentPublishProperties])} -o /asset-output --nologo; " +
             // Lambda runs the code as a user that does not own it: everything readable, bootstrap executable by all.
-            "chmod -R a+rX /asset-output";
+            // (what was published, not the mount point, which belongs to whoever made it on the host)
+            "find /asset-output -mindepth 1 -exec chmod a+rX {} +";
     }
 
     private static BundlingOptions OnHost(FunctionBundle bundle, string repositoryRoot, IReadOnlyList<string> hostPublishProperties)
