@@ -94,6 +94,17 @@ public sealed record FunctionBundle(LambdaFunctionSpec Function, FunctionRuntime
         ? ["-c", "Release", "-r", Architecture.RuntimeIdentifier()]
         : ["-c", "Release", "-r", Architecture.RuntimeIdentifier(), "--self-contained", "false"];
 
+    /// <summary>
+    /// What follows <c>dotnet</c> to publish the bundle into <paramref name="outputDirectory"/>, with extra MSBuild
+    /// <paramref name="properties"/> (a cross toolchain's, say), from the repository root.
+    /// </summary>
+    public IReadOnlyList<string> PublishArguments(string outputDirectory, IEnumerable<string> properties) =>
+        ["publish", ProjectDirectory, .. PublishOptions, .. properties, "-o", outputDirectory, "--nologo", "-v", "quiet"];
+
+    /// <summary>Publishes the bundle from <paramref name="repositoryRoot"/> into <paramref name="outputDirectory"/>.</summary>
+    public void Publish(string repositoryRoot, string outputDirectory, IEnumerable<string> properties) =>
+        DotnetCli.Run(repositoryRoot, PublishArguments(outputDirectory, properties));
+
     /// <summary>For messages: "Native AOT bootstrap for linux-arm64" or "dotnet10 class library for linux-x64".</summary>
     public string Description => Runtime == FunctionRuntime.NativeAot
         ? $"Native AOT bootstrap on provided.al2023 for {Architecture.RuntimeIdentifier()}"

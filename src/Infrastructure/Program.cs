@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.JSII.Runtime.Services;
 using Assignment3.Infrastructure;
+using Assignment3.Infrastructure.Bundling;
 using Microsoft.Extensions.Logging;
 
 // jsii's Node child process inherits this: it hides the Node 20 end-of-life banner on every synth.
@@ -14,8 +15,20 @@ ServiceContainer.ServiceProviderOverride = ServiceContainer.BuildServiceProvider
     LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Error).AddProvider(new StandardErrorLoggerProvider())));
 
 var app = new App();
-AssignmentApp.Build(app, RepositoryRoot.Find());
+try
+{
+    AssignmentApp.Build(app, RepositoryRoot.Find());
+}
+catch (Exception ex) when (ex is ArgumentException or NativeBuildImpossibleException or BundleNotLoadableException)
+{
+    // A setting out of its choices, a native build this machine cannot make, a bundle Lambda could not start: the
+    // message says what to do, and a stack trace would only bury it. Nothing is written.
+    Console.Error.WriteLine($"assignment3: error: {ex.Message}");
+    return 1;
+}
+
 app.Synth();
+return 0;
 
 /// <summary>jsii's errors, one line each on standard error.</summary>
 internal sealed class StandardErrorLoggerProvider : ILoggerProvider

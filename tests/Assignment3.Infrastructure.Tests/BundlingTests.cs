@@ -77,6 +77,15 @@ public sealed class BundlingTests
             StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Everything_the_container_copies_for_the_build_is_in_the_repository()
+    {
+        // tar stops the container build on a missing input, so a renamed or deleted one must fail here first.
+        var root = RepositoryRoot.Find(AppContext.BaseDirectory);
+
+        Assert.All(FunctionAsset.BuildInputs, input => Assert.True(Path.Exists(Path.Combine(root, input)), $"{input} is not in the repository"));
+    }
+
     private static FunctionBundle Native(LambdaArchitecture architecture) => new(FunctionCatalog.SizeTracking, FunctionRuntime.NativeAot, architecture);
 
     private static TempDirectory NativeBundleOf(string executable)

@@ -126,10 +126,16 @@ public sealed class SynthesisTests
         var (nativeCode, _, nativeErrors) = Run("npx", ["cdk", "synth", "--quiet", "--app", app, "--output", output["native.out"], "-c", "assignment3:runtime=native"], environment);
 
         Assert.NotEqual(0, nativeCode);
-        Assert.Contains("assignment3:runtime=native, but size-tracking cannot be built as a Native AOT bootstrap for linux-arm64", nativeErrors, StringComparison.Ordinal);
+        Assert.Contains("assignment3: error: assignment3:runtime=native, but size-tracking cannot be built as a Native AOT bootstrap for linux-arm64", nativeErrors, StringComparison.Ordinal);
         Assert.Contains("scripts/install-native-toolchain.sh arm64", nativeErrors, StringComparison.Ordinal);
         Assert.Contains("install and start Docker", nativeErrors, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output["native.out"]) && Directory.GetDirectories(output["native.out"], "asset.*").Length > 0, "native built something before it stopped");
+        Assert.DoesNotContain("   at ", nativeErrors, StringComparison.Ordinal); // one clear line, no stack trace
+
+        var (badCode, _, badErrors) = Run("npx", ["cdk", "synth", "--quiet", "--app", app, "--output", output["bad.out"], "-c", "assignment3:architecture=amd64"], environment);
+
+        Assert.NotEqual(0, badCode);
+        Assert.Contains("assignment3: error: assignment3:architecture must be x86_64 or arm64 (Lambda's names), not \"amd64\"", badErrors, StringComparison.Ordinal);
     }
 
     /// <summary>The CDK asks Docker through CDK_DOCKER, read by jsii's Node process, which starts with the first test.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Assignment3.Catalog;
 
@@ -24,28 +23,10 @@ public static class FunctionBundles
     public static void Publish(FunctionBundle bundle, string outputDirectory, params string[] properties)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        Dotnet(["publish", Path.Combine(TestPaths.RepositoryRoot(), bundle.ProjectDirectory), .. bundle.PublishOptions, .. properties, "-o", outputDirectory]);
+        bundle.Publish(TestPaths.RepositoryRoot(), outputDirectory, properties);
     }
 
     /// <summary>Builds a project of the repository in Release into <paramref name="outputDirectory"/>.</summary>
     public static void Build(string projectDirectory, string outputDirectory) =>
-        Dotnet(["build", Path.Combine(TestPaths.RepositoryRoot(), projectDirectory), "-c", "Release", "-o", outputDirectory]);
-
-    private static void Dotnet(string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments.Concat(["--nologo", "-v", "quiet"]))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed ({process.ExitCode}): {output.Result}{error}");
-        }
-    }
+        DotnetCli.Run(TestPaths.RepositoryRoot(), ["build", projectDirectory, "-c", "Release", "-o", outputDirectory, "--nologo", "-v", "quiet"]);
 }

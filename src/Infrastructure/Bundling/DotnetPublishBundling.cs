@@ -1,39 +1,23 @@
-using System.Diagnostics;
 using Amazon.CDK;
 using Amazon.JSII.Runtime.Deputy;
+using Assignment3.Catalog;
 
 namespace Assignment3.Infrastructure.Bundling;
 
 /// <summary>
 /// Builds a bundle at synth time with <c>dotnet publish</c> on this machine. Returning true tells the CDK the bundle is
-/// ready and no container is started; the plan only chooses this where the machine can build the bundle.
+/// ready and no container is started; the plan only chooses this where the machine can build the bundle, and a failed
+/// publish throws rather than returning false, which would fall back to a Docker the plan did not choose.
 /// </summary>
 /// <param name="repositoryRoot">The repository root.</param>
-/// <param name="arguments">What follows <c>dotnet</c>: publish, the project, its options and the output placeholder.</param>
-public sealed class DotnetPublishBundling(string repositoryRoot, IReadOnlyList<string> arguments) : DeputyBase, ILocalBundling
+/// <param name="bundle">What to publish.</param>
+/// <param name="properties">Extra MSBuild properties: the deployment's, and a cross toolchain's.</param>
+public sealed class DotnetPublishBundling(string repositoryRoot, FunctionBundle bundle, IReadOnlyList<string> properties) : DeputyBase, ILocalBundling
 {
-    /// <summary>Stands for the CDK's output folder in the arguments.</summary>
-    public const string OutputPlaceholder = "{output}";
-
     /// <summary>Publishes into <paramref name="outputDir"/>.</summary>
     public bool TryBundle(string outputDir, IBundlingOptions options)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = repositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument == OutputPlaceholder ? outputDir : argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            // Failing here, rather than returning false, keeps the CDK from falling back to Docker the plan did not choose.
-            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed ({process.ExitCode}): {output.Result}{error}");
-        }
-
+        bundle.Publish(repositoryRoot, outputDir, properties);
         if (!OperatingSystem.IsWindows())
         {
             OpenToAll(outputDir);

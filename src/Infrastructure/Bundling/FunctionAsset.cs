@@ -63,16 +63,14 @@ public static class FunctionAsset
 
     private static BundlingOptions OnHost(FunctionBundle bundle, string repositoryRoot, IReadOnlyList<string> hostPublishProperties)
     {
-        IReadOnlyList<string> arguments = ["publish", bundle.ProjectDirectory, .. bundle.PublishOptions, .. DeploymentPublishProperties,
-            .. bundle.Runtime == FunctionRuntime.NativeAot ? hostPublishProperties : [],
-            "-o", DotnetPublishBundling.OutputPlaceholder, "--nologo", "-v", "quiet"];
+        IReadOnlyList<string> properties = [.. DeploymentPublishProperties, .. bundle.Runtime == FunctionRuntime.NativeAot ? hostPublishProperties : []];
         return new BundlingOptions
         {
             // Never pulled: the local bundling below always succeeds or fails loudly.
             Image = DockerImage.FromRegistry(BundlePlan.BuildImage(bundle.Architecture)),
-            Local = new DotnetPublishBundling(repositoryRoot, arguments),
+            Local = new DotnetPublishBundling(repositoryRoot, bundle, properties),
             // What runs; it also tells the bundles apart in the CDK's bundling cache.
-            Command = ["dotnet", .. arguments],
+            Command = ["dotnet", .. bundle.PublishArguments("/asset-output", properties)],
         };
     }
 
