@@ -183,6 +183,10 @@ public sealed class LambdaStack : Stack
         });
         nag.Add(PlotMethod, "AwsSolutions-COG4",
             "The API's only callers are AWS principals (the driver function's role, operators); IAM authorization with SigV4 is the design, no user pool is involved.");
+        // API Gateway writes the stage's execution logs to a group it would create itself, with no retention, which
+        // cdk destroy would leave behind. Declared here first (the stage waits for it): kept a month, and removed.
+        var executionLogs = OwnLogGroup("PlotApiExecutionLogs", $"API-Gateway-Execution-Logs_{Api.RestApiId}/{StageName}");
+        Api.DeploymentStage.Node.AddDependency(executionLogs);
         nag.Add(Api.DeploymentStage, "AwsSolutions-APIG3",
             "No WAF web ACL: every request must carry a valid SigV4 signature of an allowed principal, and the stage is throttled to 5 requests/s; a web ACL would cost more than the API.");
         if (createCloudWatchRole)
@@ -198,8 +202,17 @@ public sealed class LambdaStack : Stack
             memoryMb: 512, timeout: Duration.Minutes(3));
         Allow(Driver, ["s3:ListBucket"], props.DataBucket.BucketArn);
         Allow(Driver, ["s3:PutObject", "s3:DeleteObject"], props.DataBucket.ArnForObjects("*"));
-        // Reads the history while it waits; writes one record when the bucket it starts from is already empty.
-        Allow(Driver, ["dynamodb:Query", "dynamodb:PutItem"], history.TableArn);
+        // Reads the history while it waits; writes one record when the bucket it starts from is already empty. Both only
+        // in the data bucket's partition: the driver has no business with any other bucket's history.
+        Driver.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Actions = ["dynamodb:Query", "dynamodb:PutItem"],
+            Resources = [history.TableArn],
+            Conditions = new Dictionary<string, object>
+            {
+                ["ForAllValues:StringEquals"] = new Dictionary<string, object> { ["dynamodb:LeadingKeys"] = new[] { props.DataBucket.BucketName } },
+            },
+        }));
         Allow(Driver, ["execute-api:Invoke"], PlotMethod.MethodArn);
 
         nag.Add(SizeTracking, "Serverless-LambdaDLQ",

@@ -34,13 +34,31 @@ public sealed class JsonLineLoggerTests
         Assert.Equal("the table is gone", exception.GetProperty("message").GetString());
     }
 
+    [Theory]
+    [InlineData(LogLevel.Trace, "TRACE")]
+    [InlineData(LogLevel.Debug, "DEBUG")]
+    [InlineData(LogLevel.Information, "INFO")]
+    [InlineData(LogLevel.Warning, "WARN")]
+    [InlineData(LogLevel.Error, "ERROR")]
+    [InlineData(LogLevel.Critical, "FATAL")]
+    public void Levels_are_written_as_lambda_names_them_so_its_log_level_filtering_reads_them(LogLevel level, string lambdaName)
+    {
+        var output = new StringWriter();
+        using (var logs = new JsonLineLoggerProvider(output, LogLevel.Trace))
+        {
+            logs.CreateLogger("test").Log(level, "at {Level}", level);
+        }
+
+        Assert.Equal(lambdaName, JsonDocument.Parse(output.ToString()).RootElement.GetProperty("level").GetString());
+    }
+
     [Fact]
     public void Template_values_named_like_fixed_fields_or_each_other_do_not_repeat_a_key()
     {
         var line = LogOne(logger => logger.LogInformation("{Message} {Level} {Time} {Count} {Count}", "m", "l", "t", 1, 2));
 
         Assert.Equal("m l t 1 2", line.GetProperty("message").GetString());
-        Assert.Equal("Information", line.GetProperty("level").GetString());
+        Assert.Equal("INFO", line.GetProperty("level").GetString());
         Assert.Equal(1, line.GetProperty("count").GetInt32());
     }
 

@@ -63,7 +63,7 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
         Assert.True(created.ExitCode == 0, created.Error);
         Assert.True(deleted.ExitCode == 0, deleted.Error);
         Assert.Equal("assignment3-data", JsonDocument.Parse(created.Output).RootElement.GetProperty("bucket_name").GetString());
-        Assert.Contains("\"level\":\"Information\"", created.Error, StringComparison.Ordinal); // the function's logs
+        Assert.Contains("\"level\":\"INFO\"", created.Error, StringComparison.Ordinal); // the function's logs
         var items = (await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = table })).Items;
         Assert.Equal(2, items.Count(i => i["bucket_name"].S == "assignment3-data"));
     }

@@ -213,7 +213,7 @@ public sealed class FaultTests(EmulatorFixture emulators)
             var linesBefore = FunctionHarness.LogLines(_log).Count;
             var error = await Assert.ThrowsAnyAsync<Exception>(() => InvokeAsync());
 
-            var errors = FunctionHarness.LogLines(_log).Skip(linesBefore).Where(l => l.GetProperty("level").GetString() == "Error").ToList();
+            var errors = FunctionHarness.LogLines(_log).Skip(linesBefore).Where(l => l.GetProperty("level").GetString() == "ERROR").ToList();
             var line = Assert.Single(errors);
             Assert.Contains(cause, line.GetRawText(), StringComparison.OrdinalIgnoreCase);
             return error;

@@ -102,7 +102,7 @@ public sealed class PlottingFunctionTests(EmulatorFixture emulators)
 
         Assert.Equal(500, status);
         Assert.Contains("log has the details", body.GetProperty("error").GetString(), StringComparison.Ordinal);
-        var error = Assert.Single(FunctionHarness.LogLines(setup.Log), l => l.GetProperty("level").GetString() == "Error");
+        var error = Assert.Single(FunctionHarness.LogLines(setup.Log), l => l.GetProperty("level").GetString() == "ERROR");
         Assert.Contains("ProvisionedThroughputExceeded", error.GetRawText(), StringComparison.Ordinal);
         Assert.Empty((await emulators.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = setup.PlotBucket })).S3Objects ?? []);
     }
@@ -150,8 +150,8 @@ public sealed class PlottingFunctionTests(EmulatorFixture emulators)
         Assert.Empty((await emulators.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = setup.PlotBucket })).S3Objects ?? []);
         // The caller's mistake: one warning, no error, no stack trace.
         var lines = FunctionHarness.LogLines(setup.Log);
-        Assert.DoesNotContain(lines, line => line.GetProperty("level").GetString() == "Error");
-        var warning = Assert.Single(lines, line => line.GetProperty("level").GetString() == "Warning");
+        Assert.DoesNotContain(lines, line => line.GetProperty("level").GetString() == "ERROR");
+        var warning = Assert.Single(lines, line => line.GetProperty("level").GetString() == "WARN");
         Assert.False(warning.TryGetProperty("exception", out _));
         Assert.Contains(problem, warning.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
@@ -166,7 +166,7 @@ public sealed class PlottingFunctionTests(EmulatorFixture emulators)
 
         Assert.Equal(500, status);
         Assert.Equal("internal error; the plotting function's log has the details", body.GetProperty("error").GetString());
-        var line = Assert.Single(FunctionHarness.LogLines(log), l => l.GetProperty("level").GetString() == "Error");
+        var line = Assert.Single(FunctionHarness.LogLines(log), l => l.GetProperty("level").GetString() == "ERROR");
         Assert.Equal("ResourceNotFoundException", line.GetProperty("exception").GetProperty("type").GetString());
     }
 

@@ -78,7 +78,7 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
         var error = await Assert.ThrowsAnyAsync<Exception>(() => FunctionHarness.InvokeAsync(function.Handle, payload));
 
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
-        var errorLine = Assert.Single(FunctionHarness.LogLines(log), line => line.GetProperty("level").GetString() == "Error");
+        var errorLine = Assert.Single(FunctionHarness.LogLines(log), line => line.GetProperty("level").GetString() == "ERROR");
         Assert.Contains(problem, errorLine.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Empty(await ItemsAsync(table));
     }

@@ -61,7 +61,7 @@ public sealed class WholeSystemTests(EmulatorFixture emulators)
         Assert.StartsWith("the demo saw 0 → 18 → 27 → 0 → 2, but its chart is missing: ", error.Message, StringComparison.Ordinal);
         Assert.Contains("403", error.Message, StringComparison.Ordinal);
         Assert.Contains("The security token included in the request is invalid.", error.Message, StringComparison.Ordinal);
-        var line = Assert.Single(FunctionHarness.LogLines(system.DriverLog), l => l.GetProperty("level").GetString() == "Error");
+        var line = Assert.Single(FunctionHarness.LogLines(system.DriverLog), l => l.GetProperty("level").GetString() == "ERROR");
         Assert.Contains("0 → 18 → 27 → 0 → 2", line.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Single(system.Api.Refusals);
     }

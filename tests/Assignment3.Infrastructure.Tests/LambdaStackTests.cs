@@ -245,7 +245,8 @@ public sealed class LambdaStackTests
     [Fact]
     public void Functions_log_to_their_own_groups_kept_a_month_and_removed_on_destroy()
     {
-        Lambda.ResourceCountIs("AWS::Logs::LogGroup", 4);
+        // Three functions, the API's access logs and its execution logs: every group the stack's resources write to.
+        Lambda.ResourceCountIs("AWS::Logs::LogGroup", 5);
         Lambda.AllResources("AWS::Logs::LogGroup", Match.ObjectLike(Props(
             ("DeletionPolicy", "Delete"),
             ("Properties", Match.ObjectLike(Props(("RetentionInDays", 30)))))));
@@ -259,5 +260,32 @@ public sealed class LambdaStackTests
     {
         Lambda.HasOutput("PlotApiUrl", Match.AnyValue());
         Lambda.HasOutput("DriverFunctionName", Match.AnyValue());
+    }
+
+    [Fact]
+    public void The_stages_execution_log_group_is_declared_before_the_stage_with_retention_and_removed_on_destroy()
+    {
+        var (id, group) = Resources(Lambda, "AWS::Logs::LogGroup")
+            .Single(g => g.Resource["Properties"]!["LogGroupName"]?.ToJsonString().Contains("API-Gateway-Execution-Logs_", StringComparison.Ordinal) == true);
+        var name = group["Properties"]!["LogGroupName"]!.ToJsonString();
+        var apiId = Resources(Lambda, "AWS::ApiGateway::RestApi").Single().Id;
+        var stage = Resources(Lambda, "AWS::ApiGateway::Stage").Single().Resource;
+
+        Assert.Contains($"{{\"Ref\":\"{apiId}\"}}", name, StringComparison.Ordinal);
+        Assert.Contains($"/{LambdaStack.StageName}", name, StringComparison.Ordinal);
+        Assert.Equal(30, (int)group["Properties"]!["RetentionInDays"]!);
+        Assert.Equal("Delete", (string?)group["DeletionPolicy"]);
+        Assert.Contains(id, stage["DependsOn"]!.AsArray().Select(d => (string?)d));
+    }
+
+    [Fact]
+    public void The_driver_reads_and_writes_only_the_data_buckets_partition_of_the_history()
+    {
+        var statement = Assert.Single(Statements("driver"), s => Actions(s).Contains("dynamodb:PutItem"));
+        var dataBucket = Resources(Lambda, "AWS::Lambda::Function").Select(f => f.Resource["Properties"]!)
+            .Single(p => (string?)p["FunctionName"] == "assignment3-driver")["Environment"]!["Variables"]!["DATA_BUCKET_NAME"]!.ToJsonString();
+
+        Assert.Equal(["dynamodb:PutItem", "dynamodb:Query"], Actions(statement).Order(StringComparer.Ordinal));
+        Assert.Equal($"[{dataBucket}]", statement["Condition"]!["ForAllValues:StringEquals"]!["dynamodb:LeadingKeys"]!.ToJsonString());
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Assignment3.Adapters.Lambda;
 
 /// <summary>
-/// Writes each log entry as one JSON line (time, level, category, message, the template's named values, and an
+/// Writes each log entry as one JSON line (time, level in Lambda's names, category, message, the template's named values, and an
 /// <c>exception</c> object with type, message and stack trace), synchronously, so nothing is lost when Lambda freezes
 /// the process after a response. CloudWatch reads the fields as structured data. Every key occurs once per line: a
 /// template value whose name is taken (by the fixed fields or an earlier value) is left out, as its text is already
@@ -32,6 +32,21 @@ public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLe
         }
     }
 
+    /// <summary>
+    /// The level as Lambda names it (TRACE, DEBUG, INFO, WARN, ERROR, FATAL), so Lambda's log-level filtering and
+    /// Logs Insights queries read it as they read AWS's own runtimes' lines.
+    /// </summary>
+    public static string LambdaLevelName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "TRACE",
+        LogLevel.Debug => "DEBUG",
+        LogLevel.Information => "INFO",
+        LogLevel.Warning => "WARN",
+        LogLevel.Error => "ERROR",
+        LogLevel.Critical => "FATAL",
+        _ => level.ToString().ToUpperInvariant(),
+    };
+
     private void Write(string category, LogLevel level, string message, IReadOnlyList<KeyValuePair<string, object?>>? values, Exception? exception)
     {
         using var buffer = new MemoryStream();
@@ -39,7 +54,7 @@ public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLe
         {
             json.WriteStartObject();
             json.WriteString("time", DateTimeOffset.UtcNow);
-            json.WriteString("level", level.ToString());
+            json.WriteString("level", LambdaLevelName(level));
             json.WriteString("category", category);
             json.WriteString("message", message);
             var written = new HashSet<string>(FixedKeys, StringComparer.Ordinal);
