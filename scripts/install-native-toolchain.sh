@@ -30,7 +30,7 @@ esac
 triplet() { [[ $1 == arm64 ]] && echo aarch64-linux-gnu || echo x86_64-linux-gnu; }
 debian_arch() { [[ $1 == arm64 ]] && echo arm64 || echo amd64; }
 
-# What NativeToolchain in src/Infrastructure/Bundling looks for, per target: a compiler, objcopy, the C runtime.
+# What NativeToolchain in src/Infrastructure/Catalog looks for, per target: a compiler, objcopy, the C runtime.
 installed() {
   local t; t=$(triplet "$1")
   if [[ $1 == "$host" ]]; then

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using Assignment3.Adapters.Charting;
-using Assignment3.Adapters.Sqlite;
+using Assignment3.Adapters.Local;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Assignment3.Adapters.Sqlite;
+using Assignment3.Adapters.Local;
 using Assignment3.Cli;
 using Microsoft.Data.Sqlite;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Assignment3.Adapters.Lambda;
-using Assignment3.Adapters.LambdaRuntime;
+using Assignment3.Adapters.Lambda.RuntimeApi;
 
 namespace Assignment3.Adapters.Tests;
 

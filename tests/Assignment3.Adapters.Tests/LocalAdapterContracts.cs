@@ -1,5 +1,4 @@
-using Assignment3.Adapters.FileSystem;
-using Assignment3.Adapters.Sqlite;
+using Assignment3.Adapters.Local;
 using Assignment3.Domain.Ports;
 using Microsoft.Data.Sqlite;
 

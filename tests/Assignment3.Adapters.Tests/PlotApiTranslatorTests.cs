@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Assignment3.Adapters.Lambda;
-using Assignment3.Adapters.Lambda.Contracts;
 using Assignment3.Adapters.PlotApi;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
@@ -90,5 +89,31 @@ public sealed class PlotApiTranslatorTests
 
         Assert.Equal(404, response.StatusCode);
         Assert.Equal("no history for bucket empty-bucket", JsonDocument.Parse(response.Body).RootElement.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("10s", 10_000)]
+    [InlineData("500ms", 500)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1.5h", 5_400_000)]
+    [InlineData("1d", 86_400_000)]
+    [InlineData("7", 7000)]
+    [InlineData(" 3S ", 3000)]
+    public void Durations_parse_as_people_type_them(string text, long milliseconds)
+    {
+        Assert.True(DurationText.TryParse(text, out var duration, out _));
+        Assert.Equal(milliseconds, (long)duration.TotalMilliseconds);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("soon")]
+    [InlineData("10 parsecs")]
+    [InlineData("NaNs")]
+    [InlineData("1e300s")]
+    public void Anything_else_is_refused_with_an_example(string text)
+    {
+        Assert.False(DurationText.TryParse(text, out _, out var error));
+        Assert.Contains("e.g. 10s", error, StringComparison.Ordinal);
     }
 }

@@ -46,29 +46,4 @@ public sealed class S3EventTranslatorTests
 
 public sealed class DurationTextTests
 {
-    [Theory]
-    [InlineData("10s", 10_000)]
-    [InlineData("500ms", 500)]
-    [InlineData("2m", 120_000)]
-    [InlineData("1.5h", 5_400_000)]
-    [InlineData("1d", 86_400_000)]
-    [InlineData("7", 7000)]
-    [InlineData(" 3S ", 3000)]
-    public void Durations_parse_as_people_type_them(string text, long milliseconds)
-    {
-        Assert.True(DurationText.TryParse(text, out var duration, out _));
-        Assert.Equal(milliseconds, (long)duration.TotalMilliseconds);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("soon")]
-    [InlineData("10 parsecs")]
-    [InlineData("NaNs")]
-    [InlineData("1e300s")]
-    public void Anything_else_is_refused_with_an_example(string text)
-    {
-        Assert.False(DurationText.TryParse(text, out _, out var error));
-        Assert.Contains("e.g. 10s", error, StringComparison.Ordinal);
-    }
 }

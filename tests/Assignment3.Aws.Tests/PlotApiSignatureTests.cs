@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using Assignment3.Adapters.Aws;
+using Assignment3.Adapters.PlotApi;
 
 namespace Assignment3.Aws.Tests;
 

@@ -33,25 +33,103 @@ public sealed class ArchitectureTests
         static List<string> References(string project, string kind) =>
             [.. XDocument.Load(Path.Combine(TestPaths.RepositoryRoot(), project)).Descendants(kind).Select(p => Path.GetFileName((string)p.Attribute("Include")!))];
 
-        Assert.Empty(References("src/Catalog/Assignment3.Catalog.csproj", "ProjectReference"));
-        Assert.Empty(References("src/Catalog/Assignment3.Catalog.csproj", "PackageReference"));
-        Assert.Equal(["Assignment3.Catalog.csproj"], References("src/Infrastructure/Assignment3.Infrastructure.csproj", "ProjectReference"));
+        Assert.Empty(References("src/Infrastructure/Catalog/Assignment3.Catalog.csproj", "ProjectReference"));
+        Assert.Empty(References("src/Infrastructure/Catalog/Assignment3.Catalog.csproj", "PackageReference"));
+        Assert.Equal(["Assignment3.Catalog.csproj"], References("src/Infrastructure/Cdk/Assignment3.Infrastructure.csproj", "ProjectReference"));
     }
 
     [Theory]
     [InlineData("src/Adapters/Aws/Assignment3.Adapters.Aws.csproj")]
-    [InlineData("src/Adapters/Sqlite/Assignment3.Adapters.Sqlite.csproj")]
-    [InlineData("src/Adapters/FileSystem/Assignment3.Adapters.FileSystem.csproj")]
     [InlineData("src/Adapters/Charting/Assignment3.Adapters.Charting.csproj")]
     [InlineData("src/Adapters/InMemory/Assignment3.Adapters.InMemory.csproj")]
+    [InlineData("src/Adapters/Lambda/Assignment3.Adapters.Lambda.csproj")]
+    [InlineData("src/Adapters/Local/Assignment3.Adapters.Local.csproj")]
     [InlineData("src/Adapters/PlotApi/Assignment3.Adapters.PlotApi.csproj")]
-    [InlineData("src/Adapters/LambdaRuntime/Assignment3.Adapters.LambdaRuntime.csproj")]
     public void An_adapter_references_the_domain_and_shared_names_never_another_adapter(string project)
     {
         var references = XDocument.Load(Path.Combine(TestPaths.RepositoryRoot(), project)).Descendants("ProjectReference")
             .Select(p => Path.GetFileName((string)p.Attribute("Include")!));
 
-        Assert.All(references, r => Assert.Contains(r, new[] { "Assignment3.Domain.csproj", "Assignment3.Catalog.csproj", "Assignment3.Adapters.PlotApi.csproj" }));
+        Assert.All(references, r => Assert.Contains(r, new[] { "Assignment3.Domain.csproj", "Assignment3.Catalog.csproj" }));
+    }
+
+    [Fact]
+    public void The_adapters_are_the_projects_the_layout_names()
+    {
+        // One project per folder under src/Adapters: the six adapters, the CLI, and one folder per function.
+        var adapters = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot(), "src", "Adapters"), "*.csproj", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(TestPaths.RepositoryRoot(), p).Replace('\\', '/')).Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+            [
+                "src/Adapters/Aws/Assignment3.Adapters.Aws.csproj",
+                "src/Adapters/Charting/Assignment3.Adapters.Charting.csproj",
+                "src/Adapters/Cli/Assignment3.Cli.csproj",
+                "src/Adapters/Functions/Driver/Assignment3.Functions.Driver.csproj",
+                "src/Adapters/Functions/Plotting/Assignment3.Functions.Plotting.csproj",
+                "src/Adapters/Functions/SizeTracking/Assignment3.Functions.SizeTracking.csproj",
+                "src/Adapters/InMemory/Assignment3.Adapters.InMemory.csproj",
+                "src/Adapters/Lambda/Assignment3.Adapters.Lambda.csproj",
+                "src/Adapters/Local/Assignment3.Adapters.Local.csproj",
+                "src/Adapters/PlotApi/Assignment3.Adapters.PlotApi.csproj",
+            ],
+            adapters);
+    }
+
+    [Fact]
+    public void No_composition_root_ships_the_in_memory_fakes()
+    {
+        // The CLI and every function build a running system; a fake in one would be a silent stand-in in production.
+        var roots = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot(), "src", "Adapters", "Functions"), "*.csproj", SearchOption.AllDirectories)
+            .Append(Path.Combine(TestPaths.RepositoryRoot(), "src", "Adapters", "Cli", "Assignment3.Cli.csproj"))
+            .Append(Path.Combine(TestPaths.RepositoryRoot(), "src", "Infrastructure", "Cdk", "Assignment3.Infrastructure.csproj"));
+
+        Assert.All(roots, root => Assert.DoesNotContain("Assignment3.Adapters.InMemory.csproj", ProjectGraph.Closure(root).Projects.Select(Path.GetFileName)));
+    }
+
+    [Fact]
+    public void The_in_memory_project_holds_fakes_of_the_storage_ports_only()
+    {
+        var files = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot(), "src", "Adapters", "InMemory"), "*.cs").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["InMemoryBlobStore.cs", "InMemoryHistoryRepository.cs"], files);
+    }
+
+    [Fact]
+    public void The_domain_tests_build_neither_the_aws_sdk_nor_a_chart_library()
+    {
+        var closure = ProjectGraph.Closure(Path.Combine(TestPaths.RepositoryRoot(), "tests", "Assignment3.Domain.Tests", "Assignment3.Domain.Tests.csproj"));
+
+        Assert.DoesNotContain(closure.Packages, p => p.StartsWith("AWSSDK", StringComparison.Ordinal) || p is "SkiaSharp" or "ScottPlot");
+        Assert.DoesNotContain(closure.Projects.Select(Path.GetFileName), p => p is "Assignment3.Adapters.Aws.csproj" or "Assignment3.Adapters.Charting.csproj"
+            or "Assignment3.Adapters.PlotApi.csproj" or "Assignment3.Adapters.Lambda.csproj");
+    }
+
+    [Fact]
+    public void A_function_is_one_folder_with_one_project_and_a_native_entry_point_of_one_line()
+    {
+        var functions = Path.Combine(TestPaths.RepositoryRoot(), "src", "Adapters", "Functions");
+        var settings = Directory.GetFiles(functions, "*.props").Concat(Directory.GetFiles(functions, "*.targets")).Select(File.ReadAllText);
+
+        // Nothing is wired by the shape of a project's name.
+        Assert.All(settings, text => Assert.DoesNotContain("MSBuildProjectName.EndsWith", text, StringComparison.Ordinal));
+        foreach (var folder in Directory.GetDirectories(functions))
+        {
+            var project = Assert.Single(Directory.GetFiles(folder, "*.csproj"));
+            var imports = XDocument.Load(project).Descendants("Import").Select(i => (string)i.Attribute("Project")!).ToList();
+            var program = Path.Combine(folder, "Program.cs");
+            if (imports.Contains("../NativeAot.props"))
+            {
+                // A native bundle's Main is the Runtime API loop over the function class, and nothing else.
+                var statements = File.ReadAllLines(program).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("//", StringComparison.Ordinal)).ToList();
+                var statement = Assert.Single(statements);
+                Assert.Matches(@"^return await [\w.]*LambdaRuntimeLoop\.RunAsync<[\w.]+Function>\(\);$", statement);
+            }
+            else
+            {
+                Assert.False(File.Exists(program), $"{folder} has a Program.cs but does not import NativeAot.props");
+            }
+        }
     }
 
     [Fact]
@@ -79,12 +157,31 @@ public sealed class ArchitectureTests
         }
     }
 
-    [Fact]
-    public void Test_fakes_are_not_shipped_with_the_adapters()
-    {
-        var inMemory = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot(), "src", "Adapters", "InMemory"), "*.cs").Select(Path.GetFileName);
+}
 
-        Assert.DoesNotContain("ManualClock.cs", inMemory);
-        Assert.DoesNotContain("RecordingChartRenderer.cs", inMemory);
+/// <summary>What a project builds: every project it references, directly or not, and every package those name.</summary>
+internal static class ProjectGraph
+{
+    public static (IReadOnlyCollection<string> Projects, IReadOnlyCollection<string> Packages) Closure(string project)
+    {
+        var projects = new HashSet<string>(StringComparer.Ordinal);
+        var packages = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([Path.GetFullPath(project)]);
+        while (pending.TryPop(out var next))
+        {
+            if (!projects.Add(next))
+            {
+                continue;
+            }
+
+            var document = XDocument.Load(next);
+            packages.UnionWith(document.Descendants("PackageReference").Select(p => (string)p.Attribute("Include")!));
+            foreach (var reference in document.Descendants("ProjectReference"))
+            {
+                pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(next)!, (string)reference.Attribute("Include")!)));
+            }
+        }
+
+        return (projects, packages);
     }
 }

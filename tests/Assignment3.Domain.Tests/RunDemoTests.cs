@@ -113,7 +113,7 @@ public sealed class RunDemoTests
         DomainHarness? self = null;
         using var harness = new DomainHarness(trackChanges: false,
             demo: new DemoSettings(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(150)),
-            configure: s => s.Replace(ServiceDescriptor.Singleton<IBlobStore>(sp => new Adapters.InMemory.ChangeNotifyingBlobStore(
+            configure: s => s.Replace(ServiceDescriptor.Singleton<IBlobStore>(sp => new Adapters.Local.ChangeNotifyingBlobStore(
                 self!.Store,
                 (change, ct) => Interlocked.Increment(ref tracked) <= 1
                     ? sp.GetRequiredService<IMediator>().Send(new RecordBucketSize(change.BucketName), ct)

@@ -1,4 +1,5 @@
 using Assignment3.Adapters.InMemory;
+using Assignment3.Adapters.Local;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;

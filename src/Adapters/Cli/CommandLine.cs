@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Assignment3.Adapters.Lambda;
+using Assignment3.Adapters.PlotApi;
 using Assignment3.Catalog;
 using Assignment3.Domain;
 using Assignment3.Domain.Pipeline;

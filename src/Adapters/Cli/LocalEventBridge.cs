@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
-using Assignment3.Adapters.InMemory;
+using Assignment3.Adapters.Local;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.Contracts;
 using Assignment3.Catalog;
@@ -100,7 +100,7 @@ public sealed class LocalEventBridge : IAsyncDisposable
     {
         await foreach (var change in _queue.Reader.ReadAllAsync())
         {
-            var document = JsonSerializer.SerializeToUtf8Bytes(ToEvent(change, DateTimeOffset.UtcNow), LambdaJsonContext.Default.S3ObjectEvent);
+            var document = JsonSerializer.SerializeToUtf8Bytes(ToEvent(change, DateTimeOffset.UtcNow), S3EventJsonContext.Default.S3ObjectEvent);
             await AppendLineAsync(document);
             try
             {

@@ -45,10 +45,10 @@ public sealed class EmbeddedMetrics(Action<string> writeLine)
             throw new ArgumentException($"an EMF line carries 1 to {MaxMetrics} metrics and at most {MaxDimensions} dimensions");
         }
 
-        var names = new HashSet<string>(StringComparer.Ordinal) { "_aws" };
+        var names = new HashSet<string>(StringComparer.Ordinal) { "_aws", "requestId", "traceId" };
         if (dimensions.Keys.Concat(metrics.Select(m => m.Name)).FirstOrDefault(name => !names.Add(name)) is { } repeated)
         {
-            throw new ArgumentException($"'{repeated}' is named twice: dimensions and metrics share the line's top level");
+            throw new ArgumentException($"'{repeated}' is named twice or is one of the line's own keys (_aws, requestId, traceId): dimensions and metrics share the line's top level");
         }
 
         using var buffer = new MemoryStream();
@@ -92,6 +92,8 @@ public sealed class EmbeddedMetrics(Action<string> writeLine)
                 json.WriteNumber(metric.Name, metric.Value);
             }
 
+            // Not dimensions: searchable properties that tie the values to the invocation that wrote them.
+            JsonLineLoggerProvider.WriteInvocation(json, InvocationContext.Current);
             json.WriteEndObject();
         }
 

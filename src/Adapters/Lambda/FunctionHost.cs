@@ -18,13 +18,18 @@ public sealed class FunctionHost : IDisposable
     private readonly Lazy<ServiceProvider> _services;
     private readonly FunctionSettings _settings;
     private readonly string _functionName;
+    private readonly TimeProvider _time;
+
+    /// <summary>The application log level Lambda sets in the environment when the function has one.</summary>
+    public const string LambdaLogLevelVariable = "AWS_LAMBDA_LOG_LEVEL";
 
     /// <summary>Creates the host; <paramref name="configure"/> adds the function's adapters (the domain and logging are added here).</summary>
-    public FunctionHost(string functionName, FunctionSettings settings, TextWriter log, Action<IServiceCollection> configure)
+    public FunctionHost(string functionName, FunctionSettings settings, TextWriter log, Action<IServiceCollection> configure, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _functionName = functionName;
-        _logs = new JsonLineLoggerProvider(log);
+        _logs = new JsonLineLoggerProvider(log, JsonLineLoggerProvider.MinimumLevelFromLambda(settings.Read(LambdaLogLevelVariable)));
         Metrics = new EmbeddedMetrics(_logs.WriteLine);
         Logger = _logs.CreateLogger(functionName);
         _services = new Lazy<ServiceProvider>(() =>
@@ -58,13 +63,13 @@ public sealed class FunctionHost : IDisposable
 
     /// <summary>
     /// Sends <paramref name="request"/> through the domain pipeline in a scope of its own, under the invocation's
-    /// deadline: whatever is still running when it passes is cancelled, and the invocation fails with
-    /// <see cref="InvocationDeadlineException"/>.
+    /// deadline (<see cref="InvocationBudget"/>): whatever is still running when it passes is cancelled, and the
+    /// invocation fails with <see cref="InvocationDeadlineException"/>.
     /// </summary>
     public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> request)
     {
-        var deadline = _settings.InvocationDeadline;
-        using var timer = deadline is { } limit ? new CancellationTokenSource(limit) : new CancellationTokenSource();
+        var budget = InvocationBudget();
+        using var timer = budget is { } limit ? new CancellationTokenSource(limit) : new CancellationTokenSource();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var scope = _services.Value.CreateScope();
         try
@@ -75,10 +80,21 @@ public sealed class FunctionHost : IDisposable
         {
             throw new InvocationDeadlineException(
                 $"{_functionName} gave up on {request.GetType().Name} after {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s: " +
-                $"its deadline of {deadline!.Value.TotalSeconds:F1} s (shy of the function's timeout) passed while a call to a dependency was still running",
+                $"its budget of {budget!.Value.TotalSeconds:F1} s (shy of Lambda's deadline for the invocation) ran out while a call to a dependency was still running",
                 ex);
         }
     }
+
+    /// <summary>
+    /// How long the work of this invocation may take: until shy of Lambda's deadline for it (the Runtime API's
+    /// <c>Lambda-Runtime-Deadline-Ms</c> natively, the managed runtime's own otherwise), so that a stalled dependency
+    /// fails the invocation with a clear error before Lambda kills it mid-call. Where no runtime gives a deadline (the
+    /// CLI's <c>invoke</c>, tests) the function's timeout setting stands in; without that either, no limit.
+    /// </summary>
+    public TimeSpan? InvocationBudget() =>
+        InvocationContext.Current?.Deadline is { } deadline
+            ? FunctionSettings.ShyOf(deadline - _time.GetUtcNow())
+            : _settings.InvocationDeadline;
 
     /// <summary>A service of the function's own (an adapter it wired), from the root provider.</summary>
     public T GetRequiredService<T>()

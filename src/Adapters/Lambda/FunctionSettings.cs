@@ -24,9 +24,9 @@ public sealed class FunctionSettings(Func<string, string?> read)
     public string PlotBucketName => Required(FunctionSettingNames.PlotBucket);
 
     /// <summary>
-    /// How long an invocation may run before it gives up on its own: shy of the function's timeout by a tenth
-    /// (0.5 s to 5 s), so a stalled dependency fails the invocation with a clear error instead of Lambda killing it
-    /// mid-call. Without <see cref="FunctionSettingNames.FunctionTimeout"/> (a local run), invocations have no deadline.
+    /// The function's timeout (<see cref="FunctionSettingNames.FunctionTimeout"/>) made a budget with
+    /// <see cref="ShyOf"/>: what an invocation may take where no runtime says when it ends (the CLI's <c>invoke</c>).
+    /// Null without the setting (a local run): no limit.
     /// </summary>
     public TimeSpan? InvocationDeadline
     {
@@ -44,10 +44,18 @@ public sealed class FunctionSettings(Func<string, string?> read)
                     $"environment variable {FunctionSettingNames.FunctionTimeout} must be the function's timeout in seconds (1 to 900), was '{text}'");
             }
 
-            var timeout = TimeSpan.FromSeconds(seconds);
-            var margin = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.FromSeconds(0.5).Ticks, TimeSpan.FromSeconds(5).Ticks));
-            return timeout - margin;
+            return ShyOf(TimeSpan.FromSeconds(seconds));
         }
+    }
+
+    /// <summary>
+    /// What of <paramref name="remaining"/> an invocation's work may use: all but a tenth (0.5 s to 5 s), kept to log the
+    /// failure and answer before Lambda ends the invocation. Never negative.
+    /// </summary>
+    public static TimeSpan ShyOf(TimeSpan remaining)
+    {
+        var margin = TimeSpan.FromTicks(Math.Clamp(remaining.Ticks / 10, TimeSpan.FromSeconds(0.5).Ticks, TimeSpan.FromSeconds(5).Ticks));
+        return remaining > margin ? remaining - margin : TimeSpan.Zero;
     }
 
     /// <summary>Any setting by name (the AWS SDK's own, for example), or null when it is not set.</summary>

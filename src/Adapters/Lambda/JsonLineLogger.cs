@@ -4,15 +4,17 @@ using Microsoft.Extensions.Logging;
 namespace Assignment3.Adapters.Lambda;
 
 /// <summary>
-/// Writes each log entry as one JSON line (time, level in Lambda's names, category, message, the template's named values, and an
-/// <c>exception</c> object with type, message and stack trace), synchronously, so nothing is lost when Lambda freezes
+/// Writes each log entry as one JSON line (timestamp, level in Lambda's names, the invocation's <c>requestId</c> and
+/// <c>traceId</c> when there is one, category, message, the template's named values, and an <c>exception</c> object with
+/// type, message and stack trace), synchronously, so nothing is lost when Lambda freezes
 /// the process after a response. CloudWatch reads the fields as structured data. Every key occurs once per line: a
 /// template value whose name is taken (by the fixed fields or an earlier value) is left out, as its text is already
-/// in the message.
+/// in the message. The keys are those Lambda's JSON log format reads (<c>timestamp</c> in RFC 3339, <c>level</c>), so
+/// Lambda filters these lines by level as it does its own runtimes' (docs/decisions.md).
 /// </summary>
 public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLevel = LogLevel.Information) : ILoggerProvider
 {
-    private static readonly string[] FixedKeys = ["time", "level", "category", "message", "exception"];
+    private static readonly string[] FixedKeys = ["timestamp", "level", "requestId", "traceId", "category", "message", "exception"];
 
     private readonly Lock _gate = new();
 
@@ -47,14 +49,44 @@ public sealed class JsonLineLoggerProvider(TextWriter output, LogLevel minimumLe
         _ => level.ToString().ToUpperInvariant(),
     };
 
+    /// <summary>
+    /// The level Lambda's <c>AWS_LAMBDA_LOG_LEVEL</c> names (set when the function's application log level is), or
+    /// INFO: a line Lambda would drop is not written at all.
+    /// </summary>
+    public static LogLevel MinimumLevelFromLambda(string? name) => name?.Trim().ToUpperInvariant() switch
+    {
+        "TRACE" => LogLevel.Trace,
+        "DEBUG" => LogLevel.Debug,
+        "WARN" => LogLevel.Warning,
+        "ERROR" => LogLevel.Error,
+        "FATAL" => LogLevel.Critical,
+        _ => LogLevel.Information,
+    };
+
+    /// <summary>The invocation's ids, as every line written during it carries them.</summary>
+    internal static void WriteInvocation(Utf8JsonWriter json, InvocationContext? invocation)
+    {
+        if (invocation is null)
+        {
+            return;
+        }
+
+        json.WriteString("requestId", invocation.RequestId);
+        if (invocation.TraceId is { Length: > 0 } traceId)
+        {
+            json.WriteString("traceId", traceId);
+        }
+    }
+
     private void Write(string category, LogLevel level, string message, IReadOnlyList<KeyValuePair<string, object?>>? values, Exception? exception)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteString("time", DateTimeOffset.UtcNow);
+            json.WriteString("timestamp", DateTimeOffset.UtcNow);
             json.WriteString("level", LambdaLevelName(level));
+            WriteInvocation(json, InvocationContext.Current);
             json.WriteString("category", category);
             json.WriteString("message", message);
             var written = new HashSet<string>(FixedKeys, StringComparer.Ordinal);

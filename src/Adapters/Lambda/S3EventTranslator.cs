@@ -17,7 +17,7 @@ public static class S3EventTranslator
         S3ObjectEvent? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize(json, LambdaJsonContext.Default.S3ObjectEvent);
+            parsed = JsonSerializer.Deserialize(json, S3EventJsonContext.Default.S3ObjectEvent);
         }
         catch (JsonException ex)
         {

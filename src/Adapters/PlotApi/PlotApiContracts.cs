@@ -50,5 +50,7 @@ public sealed record ErrorBody([property: JsonPropertyName("error")] string Erro
 [JsonSerializable(typeof(PlotRequestBody))]
 [JsonSerializable(typeof(PlotResponseBody))]
 [JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(ApiGatewayProxyRequest))]
+[JsonSerializable(typeof(ApiGatewayProxyResponse))]
 [JsonSerializable(typeof(string))]
 public sealed partial class PlotApiJsonContext : JsonSerializerContext;

@@ -1,6 +1,6 @@
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Lambda;
-using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Adapters.Lambda.RuntimeApi;
 using Assignment3.Adapters.PlotApi;
 using Assignment3.Domain.UseCases;
 using MediatR;
@@ -15,7 +15,7 @@ namespace Assignment3.Functions.Driver;
 /// through a SigV4-signed request. Returns the sizes seen and where the chart went. Fails if a step never shows up,
 /// or if the chart is missing; the error then says which sizes the demo saw and why there is no chart.
 /// </summary>
-public sealed class DriverFunction : IDisposable
+public sealed class DriverFunction : ILambdaFunction
 {
     private readonly FunctionSettings _settings;
     private readonly FunctionHost _host;
@@ -51,7 +51,7 @@ public sealed class DriverFunction : IDisposable
             return FunctionHost.Respond(
                 new DemoResponseBody(_settings.DataBucketName, [.. report.Steps.Select(s => s.Observed.TotalSize)], report.SizeSequence,
                     PlotResponseBody.Describe(report.Chart)),
-                LambdaJsonContext.Default.DemoResponseBody);
+                DriverJsonContext.Default.DemoResponseBody);
         }
         catch (Exception ex)
         {

@@ -2,7 +2,8 @@ using System.Net;
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Charting;
 using Assignment3.Adapters.Lambda;
-using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Adapters.Lambda.RuntimeApi;
+using Assignment3.Adapters.PlotApi;
 using Assignment3.Catalog;
 using Assignment3.Domain;
 using Assignment3.Domain.Pipeline;
@@ -17,7 +18,7 @@ namespace Assignment3.Functions.Plotting;
 /// POST with optional <c>bucket</c> and <c>window</c> in the query string or a JSON body. Answers 200 with where the
 /// chart went and a presigned link to it (valid <see cref="LinkLifetime"/>), 400 for bad parameters, 404 for a bucket without history, 500 only for faults — never a stack trace.
 /// </summary>
-public sealed class PlottingFunction : IDisposable
+public sealed class PlottingFunction : ILambdaFunction
 {
     private readonly FunctionSettings _settings;
     private readonly FunctionHost _host;
@@ -65,7 +66,7 @@ public sealed class PlottingFunction : IDisposable
                 error is MissingSettingException ? error.Message : "internal error; the plotting function's log has the details");
         }
 
-        return FunctionHost.Respond(response, LambdaJsonContext.Default.ApiGatewayProxyResponse);
+        return FunctionHost.Respond(response, PlotApiJsonContext.Default.ApiGatewayProxyResponse);
     }
 
     /// <inheritdoc />

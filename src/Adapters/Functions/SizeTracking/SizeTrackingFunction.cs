@@ -1,6 +1,7 @@
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Adapters.Lambda.RuntimeApi;
 using Assignment3.Catalog;
 using Assignment3.Domain.UseCases;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace Assignment3.Functions.SizeTracking;
 /// A bad event fails the invocation after one JSON error line, so Lambda retries it and finally parks it in the
 /// failure destination; nothing is written for it.
 /// </summary>
-public sealed class SizeTrackingFunction : IDisposable
+public sealed class SizeTrackingFunction : ILambdaFunction
 {
     private readonly FunctionHost _host;
 
@@ -55,7 +56,7 @@ public sealed class SizeTrackingFunction : IDisposable
 
             return FunctionHost.Respond(
                 new TrackingResponse(record.BucketName, record.TimeMilliseconds, record.TotalSize, record.ObjectCount, recorded.WasDuplicate),
-                LambdaJsonContext.Default.TrackingResponse);
+                TrackingJsonContext.Default.TrackingResponse);
         }
         catch (Exception ex)
         {

@@ -64,11 +64,3 @@ public sealed class S3EventObject
 
     [JsonPropertyName("sequencer")] public string? Sequencer { get; set; }
 }
-
-/// <summary>What the size-tracking function returns: the record that stands for the event, its fields named as in the table.</summary>
-public sealed record TrackingResponse(
-    [property: JsonPropertyName(HistorySchema.BucketAttribute)] string BucketName,
-    [property: JsonPropertyName(HistorySchema.TimeAttribute)] long Time,
-    [property: JsonPropertyName(HistorySchema.SizeAttribute)] long TotalSize,
-    [property: JsonPropertyName(HistorySchema.CountAttribute)] int ObjectCount,
-    [property: JsonPropertyName("duplicate")] bool Duplicate);

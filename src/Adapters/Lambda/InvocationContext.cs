@@ -1,0 +1,106 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Reflection;
+
+namespace Assignment3.Adapters.Lambda;
+
+/// <summary>
+/// The invocation being served: Lambda's request id, the X-Ray trace header and the moment Lambda ends the invocation.
+/// Every log line and metric line written during it carries the ids, and the function's deadline is taken from it.
+/// </summary>
+/// <param name="RequestId">Lambda's request id (<c>Lambda-Runtime-Aws-Request-Id</c>).</param>
+/// <param name="TraceId">The X-Ray trace header (<c>Lambda-Runtime-Trace-Id</c>), or null when the invocation is not traced.</param>
+/// <param name="Deadline">When Lambda stops the invocation (<c>Lambda-Runtime-Deadline-Ms</c>), or null when nobody said.</param>
+public sealed record InvocationContext(string RequestId, string? TraceId, DateTimeOffset? Deadline)
+{
+    private static readonly AsyncLocal<InvocationContext?> Ambient = new();
+
+    /// <summary>
+    /// The invocation this code runs in: the one the native Runtime API loop (or a test) began, else the one Lambda's
+    /// managed runtime is serving (see <see cref="ManagedRuntimeInvocation"/>), else null (a local run).
+    /// </summary>
+    public static InvocationContext? Current => Ambient.Value ?? ManagedRuntimeInvocation.Read();
+
+    /// <summary>Makes <paramref name="context"/> current for this async flow until the returned scope is disposed.</summary>
+    public static IDisposable Begin(InvocationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var previous = Ambient.Value;
+        Ambient.Value = context;
+        return new Restore(previous);
+    }
+
+    /// <summary>The deadline's header value (epoch milliseconds) as a time; null when absent or not a number.</summary>
+    public static DateTimeOffset? ParseDeadline(string? epochMilliseconds) =>
+        long.TryParse(epochMilliseconds, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
+
+    private sealed class Restore(InvocationContext? previous) : IDisposable
+    {
+        public void Dispose() => Ambient.Value = previous;
+    }
+}
+
+/// <summary>
+/// What Lambda's managed .NET runtime knows of the invocation it is serving, for a handler that takes a Stream and no
+/// <c>ILambdaContext</c> (the Amazon.Lambda packages are not used here). Amazon.Lambda.RuntimeSupport publishes only the
+/// trace header, in <c>_X_AMZN_TRACE_ID</c>; the request id and the deadline it keeps with the writer it installs as
+/// <see cref="Console.Out"/> (<c>ConsoleLoggerWriter.WrapperTextWriter</c>, field <c>_currentRuntimeApiHeaders</c>, or
+/// <c>_currentRuntimeApiHeadersStorage</c> when one process serves several invocations at once), whose headers object
+/// has <c>AwsRequestId</c>, <c>TraceId</c> and <c>DeadlineMs</c>. That is read here by name, and nothing else of it: a
+/// runtime whose writer looks otherwise yields null (and the invoker of the CLI installs a writer of this shape, so a
+/// local invocation has ids too). docs/decisions.md says why this is worth its fragility.
+/// </summary>
+public static class ManagedRuntimeInvocation
+{
+    /// <summary>The field holding the headers of the invocation being served.</summary>
+    public const string HeadersField = "_currentRuntimeApiHeaders";
+
+    /// <summary>The same, as an <c>AsyncLocal</c>, in a runtime serving several invocations at once.</summary>
+    public const string ConcurrentHeadersField = "_currentRuntimeApiHeadersStorage";
+
+    /// <summary>Where Lambda's runtimes put the trace header of the invocation being served.</summary>
+    public const string TraceIdVariable = "_X_AMZN_TRACE_ID";
+
+    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+
+    /// <summary>The managed runtime's current invocation, or null where there is none to be found.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2075",
+        Justification = "Only the managed runtime's console writer is read, on the managed runtime, which does not trim; a native bundle begins its invocations itself and never gets here with a writer of that shape.")]
+    public static InvocationContext? Read()
+    {
+        try
+        {
+            var writer = (object)Console.Out;
+            // Console.SetOut wraps the writer it is given in a synchronized one that holds it in _out.
+            if (writer.GetType().GetField("_out", Instance)?.GetValue(writer) is TextWriter inner)
+            {
+                writer = inner;
+            }
+
+            var type = writer.GetType();
+            var headers = type.GetField(HeadersField, Instance)?.GetValue(writer);
+            if (headers is null && type.GetField(ConcurrentHeadersField, Instance)?.GetValue(writer) is { } storage)
+            {
+                headers = storage.GetType().GetProperty("Value")?.GetValue(storage);
+            }
+
+            if (headers is null)
+            {
+                return null;
+            }
+
+            var headersType = headers.GetType();
+            string? Text(string name) => headersType.GetProperty(name, Instance)?.GetValue(headers) as string;
+            return Text("AwsRequestId") is { Length: > 0 } requestId
+                ? new InvocationContext(requestId, Text("TraceId") ?? Environment.GetEnvironmentVariable(TraceIdVariable),
+                    InvocationContext.ParseDeadline(Text("DeadlineMs")))
+                : null;
+        }
+        catch (Exception ex) when (ex is TargetInvocationException or FieldAccessException or MethodAccessException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}
