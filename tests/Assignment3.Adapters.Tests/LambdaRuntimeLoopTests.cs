@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.RuntimeApi;
+using Microsoft.Extensions.Logging;
 
 namespace Assignment3.Adapters.Tests;
 
@@ -90,6 +91,86 @@ public sealed class LambdaRuntimeLoopTests : IAsyncLifetime
         await _api.OutcomeAsync(_api.Enqueue("{}")).WaitAsync(Patience);
 
         Assert.Equal(["Root=1-aaaa;Sampled=1", "Root=1-bbbb;Sampled=0", null], seen);
+    }
+
+    [Fact]
+    public async Task Every_line_logged_during_an_invocation_carries_its_request_id_and_trace_id_and_no_other()
+    {
+        var logger = new JsonLineLoggerProvider(_log).CreateLogger("function");
+        _ = Run(async input =>
+        {
+            logger.LogInformation("handling {Payload}", await new StreamReader(input).ReadToEndAsync());
+            await Task.Yield();
+            logger.LogWarning("still handling");
+            return new MemoryStream();
+        });
+
+        var traced = _api.Enqueue("first", traceId: "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=1");
+        await _api.OutcomeAsync(traced).WaitAsync(Patience);
+        var untraced = _api.Enqueue("second");
+        await _api.OutcomeAsync(untraced).WaitAsync(Patience);
+
+        var lines = _log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(l => l.GetProperty("category").GetString() == "function").ToList();
+        Assert.Equal(4, lines.Count);
+        Assert.All(lines.Take(2), l => Assert.Equal(traced, l.GetProperty("requestId").GetString()));
+        Assert.All(lines.Take(2), l => Assert.Equal("Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=1", l.GetProperty("traceId").GetString()));
+        Assert.All(lines.Skip(2), l => Assert.Equal(untraced, l.GetProperty("requestId").GetString()));
+        Assert.All(lines.Skip(2), l => Assert.False(l.TryGetProperty("traceId", out _)));
+        // The runtime's own line before any invocation belongs to none.
+        var started = JsonDocument.Parse(_log.ToString().Split('\n')[0]).RootElement;
+        Assert.False(started.TryGetProperty("requestId", out _));
+        Assert.Null(InvocationContext.Current);
+    }
+
+    [Fact]
+    public async Task The_deadline_is_the_runtime_apis_header_not_the_timeout_setting()
+    {
+        // The setting says 900 s; Lambda says this invocation ends in 8 s (a timeout changed in the console, say).
+        using var host = new FunctionHost("test", new FunctionSettings(name => name == "FUNCTION_TIMEOUT_SECONDS" ? "900" : null), _log, _ => { });
+        var budgets = new List<TimeSpan?>();
+        _ = Run(input =>
+        {
+            budgets.Add(host.InvocationBudget());
+            return Task.FromResult<Stream>(new MemoryStream());
+        });
+
+        await _api.OutcomeAsync(_api.Enqueue("{}", timeout: TimeSpan.FromSeconds(8))).WaitAsync(Patience);
+
+        var budget = Assert.Single(budgets)!.Value;
+        // 8 s less a tenth for the margin, less what passed between the header and the handler.
+        Assert.InRange(budget, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(7.2));
+        Assert.Equal(TimeSpan.FromSeconds(895), host.InvocationBudget());
+    }
+
+    [Fact]
+    public async Task An_error_report_lambda_refuses_is_logged_and_the_loop_serves_the_next_invocation()
+    {
+        _ = Run(async input =>
+        {
+            var text = await new StreamReader(input).ReadToEndAsync();
+            if (text == "slow")
+            {
+                // Still failing when Lambda has already ended the invocation: the /error post is refused (403).
+                await Task.Delay(TimeSpan.FromMilliseconds(600));
+                throw new TimeoutException("the dependency never answered");
+            }
+
+            return new MemoryStream(Encoding.UTF8.GetBytes("fast"));
+        });
+
+        var slow = await _api.OutcomeAsync(_api.Enqueue("slow", timeout: TimeSpan.FromMilliseconds(200))).WaitAsync(Patience);
+        var fast = await _api.OutcomeAsync(_api.Enqueue("fast")).WaitAsync(Patience);
+
+        Assert.Equal(LocalRuntimeApi.TimedOut, slow.ErrorType);
+        Assert.Equal("fast", fast.Text);
+        var refused = Assert.Single(_api.Refusals);
+        Assert.Equal((403, "InvalidStateTransition"), (refused.Status, refused.ErrorType));
+        Assert.EndsWith("/error", refused.Path, StringComparison.Ordinal);
+        var line = _log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Single(l => l.GetProperty("level").GetString() == "ERROR");
+        Assert.Contains("error report", line.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(slow.RequestId, line.GetProperty("requestId").GetString());
     }
 
     [Fact]

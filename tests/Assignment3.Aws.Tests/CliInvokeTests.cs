@@ -63,10 +63,22 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
         Assert.True(created.ExitCode == 0, created.Error);
         Assert.True(deleted.ExitCode == 0, deleted.Error);
         Assert.Equal("assignment3-data", JsonDocument.Parse(created.Output).RootElement.GetProperty("bucket_name").GetString());
-        Assert.Contains("\"level\":\"INFO\"", created.Error, StringComparison.Ordinal); // the function's logs
+        // The function's logs: each invocation has a request id of Lambda's form, on every line it wrote.
+        Assert.Contains("\"level\":\"INFO\"", created.Error, StringComparison.Ordinal);
+        var createdIds = RequestIds(created.Error);
+        var deletedIds = RequestIds(deleted.Error);
+        Assert.True(Guid.TryParseExact(Assert.Single(createdIds), "D", out _), created.Error);
+        Assert.NotEqual(Assert.Single(deletedIds), createdIds.Single());
         var items = (await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = table })).Items;
         Assert.Equal(2, items.Count(i => i["bucket_name"].S == "assignment3-data"));
     }
+
+    // The request id of every JSON line (a line without one counts as an empty id, so it shows up as a second id).
+    private static List<string> RequestIds(string log) =>
+    [
+        .. log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{'))
+            .Select(l => JsonDocument.Parse(l).RootElement.TryGetProperty("requestId", out var id) ? id.GetString()! : "").Distinct(),
+    ];
 
     [Fact]
     public async Task A_malformed_event_exits_1_with_a_clear_error_and_writes_nothing()

@@ -99,8 +99,22 @@ public abstract class NativeBundleContract(EmulatorFixture emulators, NativeBund
         })).Items;
         Assert.Equal("18", Assert.Single(items)[HistorySchema.SizeAttribute].N);
         // Lambda's memory setting became the GC's limit (the machine itself has far more).
-        var started = bootstrap.StopAndReadOutput().Split('\n').Select(line => line.Trim()).First(line => line.Contains("runtime started", StringComparison.Ordinal));
-        Assert.Equal(256L * 1048576, JsonDocument.Parse(started).RootElement.GetProperty("availableBytes").GetInt64());
+        var lines = bootstrap.StopAndReadOutput().Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith('{'))
+            .Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var metrics = lines.Where(line => line.TryGetProperty("_aws", out _)).ToList();
+        lines = [.. lines.Except(metrics)];
+        var started = lines.First(line => line.GetProperty("message").GetString()!.Contains("runtime started", StringComparison.Ordinal));
+        Assert.Equal(256L * 1048576, started.GetProperty("availableBytes").GetInt64());
+        // Every line after start-up belongs to an invocation, and each invocation's lines carry its own request id:
+        // the duplicate's notice the second's, the bad event's error the third's.
+        var invocationLines = lines.Where(line => line.GetProperty("category").GetString() != "runtime").ToList();
+        Assert.NotEmpty(invocationLines);
+        Assert.All(invocationLines, line => Assert.Contains(line.GetProperty("requestId").GetString(), new[] { first.RequestId, again.RequestId, bad.RequestId }));
+        Assert.Contains(invocationLines, line => line.GetProperty("requestId").GetString() == again.RequestId
+            && line.GetProperty("message").GetString()!.Contains("was recorded before", StringComparison.Ordinal));
+        Assert.Contains(invocationLines, line => line.GetProperty("requestId").GetString() == bad.RequestId && line.GetProperty("level").GetString() == "ERROR");
+        // The one metric line (the repeat adds no data point) names the invocation that recorded it.
+        Assert.Equal(first.RequestId, Assert.Single(metrics).GetProperty("requestId").GetString());
     }
 
     /// <summary>As on Lambda, the machine has no fonts: the process runs in a mount namespace where /usr/share/fonts is empty.</summary>

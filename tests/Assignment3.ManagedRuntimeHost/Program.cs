@@ -38,7 +38,10 @@ var target = method.IsStatic ? null : Activator.CreateInstance(type);
 var init = Stopwatch.GetElapsedTime(initStarted);
 
 var invokeStarted = Stopwatch.GetTimestamp();
-// The runtime hands the handler the request body in memory.
+// As the runtime does: the invocation's headers where the function finds them, the request body in memory.
+var console = new Assignment3.Cli.ManagedRuntimeConsole(Console.Out);
+Console.SetOut(console);
+using var invocation = console.BeginInvocation(DateTimeOffset.UtcNow.AddSeconds(30));
 using var input = new MemoryStream(await File.ReadAllBytesAsync(eventPath));
 var response = method.Invoke(target, [input]) switch
 {

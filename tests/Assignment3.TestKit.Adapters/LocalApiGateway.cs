@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Assignment3.Adapters.PlotApi;
+using Assignment3.Catalog;
 
 namespace Assignment3.TestKit.Adapters;
 
@@ -19,6 +20,9 @@ public sealed record SigningExpectation(string AccessKeyId, string SecretAccessK
 /// and the handler's proxy response becomes the HTTP response. Like IAM authorization, it checks each request's
 /// SigV4 signature — recomputed by <c>scripts/verify-sigv4.js</c>, an implementation other than the client's —
 /// against the expected credentials, scope and session token, and answers 403 with API Gateway's message otherwise.
+/// Then, like the method's request validator, it checks a JSON body (a request without a Content-Type is taken as
+/// JSON) against the request model the stack deploys and answers 400 "Invalid request body" without calling the
+/// handler when it does not conform.
 /// </summary>
 public sealed class LocalApiGateway : IAsyncDisposable
 {
@@ -26,10 +30,15 @@ public sealed class LocalApiGateway : IAsyncDisposable
     private readonly LoopbackHttpServer _server;
     private readonly Process _verifier;
     private readonly SemaphoreSlim _verifierGate = new(1, 1);
+    private readonly ApiGatewayModel _model;
 
-    public LocalApiGateway(Func<Stream, Task<Stream>> handler, SigningExpectation? expected = null)
+    /// <param name="handler">The plotting function's handler.</param>
+    /// <param name="expected">The credentials requests must be signed with.</param>
+    /// <param name="model">The request model; by default the one the stack deploys (<see cref="ApiGatewayModel.PlotRequest"/>).</param>
+    public LocalApiGateway(Func<Stream, Task<Stream>> handler, SigningExpectation? expected = null, ApiGatewayModel? model = null)
     {
         _handler = handler;
+        _model = model ?? ApiGatewayModel.PlotRequest();
         _verifier = StartVerifier(expected ?? SigningExpectation.EmulatorSession);
         _server = new LoopbackHttpServer(AnswerAsync, concurrent: false);
         Url = new Uri($"http://{_server.HostAndPort}/prod/plot");
@@ -104,6 +113,11 @@ public sealed class LocalApiGateway : IAsyncDisposable
         }
     }
 
+    // The model is declared for application/json; API Gateway takes a request without a Content-Type as that.
+    private static bool IsJson(string? contentType) =>
+        string.IsNullOrWhiteSpace(contentType)
+        || string.Equals(contentType.Split(';')[0].Trim(), PlotApiModel.ContentType, StringComparison.OrdinalIgnoreCase);
+
     private async Task AnswerAsync(HttpListenerContext context)
     {
         var authorization = context.Request.Headers["Authorization"] ?? "";
@@ -125,6 +139,16 @@ public sealed class LocalApiGateway : IAsyncDisposable
             }
 
             (status, body) = (403, JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = refusal }));
+        }
+        else if (IsJson(context.Request.ContentType) && _model.Validate(requestBody) is { Count: > 0 } problems)
+        {
+            lock (Refusals)
+            {
+                Refusals.AddRange(problems);
+            }
+
+            context.Response.Headers["x-amzn-ErrorType"] = "BadRequestException";
+            (status, body) = (400, JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = ApiGatewayModel.InvalidBodyMessage }));
         }
         else
         {

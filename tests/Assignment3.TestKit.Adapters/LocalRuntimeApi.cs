@@ -27,7 +27,9 @@ public sealed record RuntimeApiRefusal(string Method, string Path, int Status, s
 /// A stand-in for the Lambda Runtime API (2018-06-01) on 127.0.0.1, as strict as Lambda: <c>next</c> long-polls until an
 /// event is queued, and is refused (403) while the last invocation is unanswered; a response or error is accepted once
 /// per delivered request id (an unknown id is 400 <c>InvalidRequestID</c>, a second answer 403
-/// <c>InvalidStateTransition</c>); a response over 6 MiB + 100 bytes is 413 <c>RequestEntityTooLarge</c> and fails the
+/// <c>InvalidStateTransition</c>); an invocation still unanswered at its deadline (<c>Lambda-Runtime-Deadline-Ms</c>, sent
+/// with every event) has timed out as on Lambda, with <see cref="TimedOut"/>, and a later answer to it is refused (403);
+/// a response over 6 MiB + 100 bytes is 413 <c>RequestEntityTooLarge</c> and fails the
 /// invocation with <see cref="ResponseTooLarge"/>, so a later error for it is refused too; other paths are 404, other
 /// methods 405; <c>/init/error</c> is recorded once, and refused after the first <c>next</c>. The error types and
 /// limits are those of AWS's runtime interface emulator.
@@ -36,6 +38,9 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
 {
     /// <summary>Lambda's limit on a synchronous response: "6 MB" is 6 MiB and 100 bytes (6,291,556).</summary>
     public const int MaxResponseBytes = (6 * 1024 * 1024) + 100;
+
+    /// <summary>The error type Lambda gives an invocation that ran past its deadline.</summary>
+    public const string TimedOut = "Sandbox.Timedout";
 
     /// <summary>The error type Lambda gives an invocation whose response was too large.</summary>
     public const string ResponseTooLarge = "Function.ResponseSizeTooLarge";
@@ -169,7 +174,13 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
 
         Interlocked.Exchange(ref _nextCalled, 1);
         var next = await _queue.Reader.ReadAsync(_stopping.Token);
-        _invocations[next.Id].Delivered = true;
+        var invocation = _invocations[next.Id];
+        invocation.Delivered = true;
+        // At the deadline Lambda ends the invocation, whatever the runtime is doing; an answer after that is refused.
+        _ = Task.Delay(Max(next.Deadline - DateTimeOffset.UtcNow, TimeSpan.Zero), _stopping.Token).ContinueWith(
+            _ => invocation.Outcome.TrySetResult(new RuntimeApiOutcome(next.Id, false,
+                Encoding.UTF8.GetBytes($"Task timed out at its deadline {next.Deadline:O}"), TimedOut, Stopwatch.GetTimestamp())),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         var headers = context.Response.Headers;
         headers["Lambda-Runtime-Aws-Request-Id"] = next.Id;
         headers["Lambda-Runtime-Deadline-Ms"] = next.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
@@ -202,7 +213,7 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
             }
             else
             {
-                Refuse(context, 403, "InvalidStateTransition", $"invocation {id} was answered already");
+                Refuse(context, 403, "InvalidStateTransition", $"invocation {id} is over: it was answered already or ran past its deadline");
             }
 
             return;
@@ -211,12 +222,14 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
         var outcome = new RuntimeApiOutcome(id, isResponse, body, isResponse ? null : context.Request.Headers["Lambda-Runtime-Function-Error-Type"], received);
         if (!invocation.Outcome.TrySetResult(outcome))
         {
-            Refuse(context, 403, "InvalidStateTransition", $"invocation {id} was answered already");
+            Refuse(context, 403, "InvalidStateTransition", $"invocation {id} is over: it was answered already or ran past its deadline");
             return;
         }
 
         Answer(context, 202, """{"status":"OK"}""");
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>The whole body, or null when it is longer than <paramref name="limit"/> (read to the end all the same).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpListenerRequest request, int limit)

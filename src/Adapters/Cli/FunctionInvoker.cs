@@ -9,7 +9,8 @@ namespace Assignment3.Cli;
 /// Calls a built Lambda handler the way the managed runtime does: from its <c>Assembly::Type::Method</c> string, with
 /// the function's own dependencies (its deps.json, native libraries included), a Stream in and a Stream out. The
 /// function reads its settings and AWS endpoints from the environment, as in Lambda; its logs go to stderr and its
-/// response to stdout.
+/// response to stdout. Each invocation gets a request id as on Lambda, which every line it logs carries; no runtime
+/// sets a deadline here, so the function's timeout setting (<c>FUNCTION_TIMEOUT_SECONDS</c>) stands in for it.
 /// </summary>
 public static class FunctionInvoker
 {
@@ -42,8 +43,11 @@ public static class FunctionInvoker
         try
         {
             // The function logs to stdout as in Lambda; keep stdout for its response.
-            Console.SetOut(error);
+            var console = new ManagedRuntimeConsole(error);
+            Console.SetOut(console);
+            // Constructing the class is the runtime's init phase, before any invocation.
             var target = handle.IsStatic ? null : Activator.CreateInstance(handle.DeclaringType!);
+            using var invocation = console.BeginInvocation();
             await using var input = File.OpenRead(eventPath);
             response = handle.Invoke(target, [input]) switch
             {
