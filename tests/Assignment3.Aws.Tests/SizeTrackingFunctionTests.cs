@@ -48,7 +48,7 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
     }
 
     [Fact]
-    public async Task The_same_event_delivered_twice_leaves_one_record()
+    public async Task The_same_event_delivered_twice_leaves_one_record_and_one_data_point()
     {
         var (function, table, log) = await CreateAsync();
         using var _function = function;
@@ -62,6 +62,9 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
         Assert.Equal(first.GetProperty("time").GetInt64(), again.GetProperty("time").GetInt64());
         Assert.Single(await ItemsAsync(table), item => item["bucket_name"].S == SampleBucket);
         Assert.Contains(FunctionHarness.LogLines(log), line => line.GetProperty("message").GetString()!.Contains("was recorded before", StringComparison.Ordinal));
+        // A repeat adds no data point: the metric counts changes recorded, not deliveries (docs/deploy.md, Metrics).
+        var metric = Assert.Single(FunctionHarness.MetricLines(log));
+        Assert.Equal(first.GetProperty("time").GetInt64(), metric.GetProperty("_aws").GetProperty("Timestamp").GetInt64());
     }
 
     [Theory]

@@ -45,8 +45,7 @@ public sealed class NativeBootstrap : IDisposable
 
         if (withoutFonts)
         {
-            command = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
-                "mkdir -p /usr/share/fonts && mount -t tmpfs none /usr/share/fonts && exec \"$0\" \"$@\"", .. command];
+            command = [.. WithoutFonts.Wrap(command)];
         }
 
         var start = new ProcessStartInfo(command[0]);
