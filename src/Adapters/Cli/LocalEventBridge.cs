@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
-using Assignment3.Adapters.Local;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Adapters.Lambda.Contracts;
+using Assignment3.Adapters.Local;
 using Assignment3.Catalog;
 using Assignment3.Domain.UseCases;
 using MediatR;

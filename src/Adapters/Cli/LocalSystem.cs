@@ -1,6 +1,6 @@
 using Assignment3.Adapters.Charting;
-using Assignment3.Adapters.Local;
 using Assignment3.Adapters.Lambda;
+using Assignment3.Adapters.Local;
 using Assignment3.Domain;
 using Assignment3.Domain.Ports;
 using Assignment3.Domain.UseCases;
