@@ -116,6 +116,32 @@ public sealed class LambdaStackTests
         Assert.Equal($"{seconds}", (string?)properties["Environment"]!["Variables"]![FunctionSettingNames.FunctionTimeout]);
     }
 
+    [Theory]
+    [InlineData("size-tracking")]
+    [InlineData("plotting")]
+    [InlineData("driver")]
+    public void Each_function_gets_the_memory_and_timeout_its_catalog_entry_gives(string name)
+    {
+        var spec = FunctionCatalog.Find(name)!;
+        var properties = FunctionNamed(name).Resource["Properties"]!;
+
+        Assert.Equal(spec.MemoryMb, (int)properties["MemorySize"]!);
+        Assert.Equal(spec.TimeoutSeconds, (int)properties["Timeout"]!);
+    }
+
+    [Theory]
+    [InlineData("size-tracking")]
+    [InlineData("plotting")]
+    [InlineData("driver")]
+    public void Each_function_logs_in_lambdas_json_format_at_info_and_above(string name)
+    {
+        var logging = FunctionNamed(name).Resource["Properties"]!["LoggingConfig"]!;
+
+        Assert.Equal("JSON", (string?)logging["LogFormat"]);
+        Assert.Equal("INFO", (string?)logging["ApplicationLogLevel"]);
+        Assert.Equal("INFO", (string?)logging["SystemLogLevel"]);
+    }
+
     [Fact]
     public void Plotting_is_invoked_only_by_the_api()
     {
@@ -202,22 +228,6 @@ public sealed class LambdaStackTests
         Lambda.HasResourceProperties("AWS::ApiGateway::Stage", Match.ObjectLike(Props(
             ("TracingEnabled", true),
             ("MethodSettings", Match.ArrayWith([Match.ObjectLike(Props(("LoggingLevel", "INFO"), ("DataTraceEnabled", false)))])))));
-    }
-
-    [Fact]
-    public void The_plot_method_validates_its_body_against_a_json_schema()
-    {
-        var (validatorId, _) = Resources(Lambda, "AWS::ApiGateway::RequestValidator").Single();
-        var (modelId, model) = Resources(Lambda, "AWS::ApiGateway::Model").Single();
-        var method = Resources(Lambda, "AWS::ApiGateway::Method").Single(m => (string?)m.Resource["Properties"]!["HttpMethod"] == "POST").Resource;
-
-        Assert.Equal(validatorId, (string?)method["Properties"]!["RequestValidatorId"]!["Ref"]);
-        Assert.Equal(modelId, (string?)method["Properties"]!["RequestModels"]!["application/json"]!["Ref"]);
-        Lambda.HasResourceProperties("AWS::ApiGateway::RequestValidator", Match.ObjectLike(Props(("ValidateRequestBody", true))));
-        var schema = model["Properties"]!["Schema"]!;
-        Assert.Equal("object", (string?)schema["type"]);
-        Assert.False((bool)schema["additionalProperties"]!);
-        Assert.Equal("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", (string?)schema["properties"]!["bucket"]!["pattern"]);
     }
 
     [Fact]

@@ -21,7 +21,16 @@ public static class SynthesizedApp
     public static readonly BuildHost DebianHost = new(HostOperatingSystem.Linux, LambdaArchitecture.X86_64, new Version(2, 36),
         new HashSet<LambdaArchitecture> { LambdaArchitecture.X86_64, LambdaArchitecture.Arm64 }, null);
 
-    private static readonly Lazy<(Template Storage, Template Lambda)> Templates = new(() =>
+    /// <summary>The repository these tests run in.</summary>
+    public static readonly string Root = RepositoryRoot.Find(AppContext.BaseDirectory);
+
+    private static readonly Lazy<(Template Storage, Template Lambda)> Templates = new(() => Synthesize());
+
+    /// <summary>
+    /// Both stacks as the app builds them for <see cref="DebianHost"/>, from <paramref name="root"/> (default: this
+    /// repository) with <paramref name="functions"/> (default: the catalog's), without bundling.
+    /// </summary>
+    public static (Template Storage, Template Lambda) Synthesize(string? root = null, IReadOnlyList<LambdaFunctionSpec>? functions = null)
     {
         var app = new App(new AppProps
         {
@@ -29,9 +38,9 @@ public static class SynthesizedApp
             // No stack is bundled: assertions read the templates only.
             Context = new Dictionary<string, object> { ["aws:cdk:bundling-stacks"] = Array.Empty<string>() },
         });
-        var (storage, lambda) = AssignmentApp.Build(app, RepositoryRoot.Find(AppContext.BaseDirectory), DebianHost, TextWriter.Null);
+        var (storage, lambda) = AssignmentApp.Build(app, root ?? Root, DebianHost, TextWriter.Null, functions);
         return (Template.FromStack(storage), Template.FromStack(lambda));
-    });
+    }
 
     public static Template Storage => Templates.Value.Storage;
 

@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using Assignment3.Catalog;
 using Assignment3.Infrastructure.Bundling;
 
 namespace Assignment3.Infrastructure;
@@ -10,16 +11,19 @@ public static class AssignmentApp
     /// Adds both stacks to <paramref name="app"/> for the account and region the CDK CLI resolved. Each function's
     /// bundle is planned from <paramref name="host"/> (default: this machine's facts) and the context's
     /// <c>assignment3:runtime</c> and <c>assignment3:architecture</c>, and the plan is written to <paramref name="report"/>
-    /// (default: standard error, which the CDK CLI shows) one line per function.
+    /// (default: standard error, which the CDK CLI shows) one line per function. The functions are
+    /// <paramref name="functions"/> (default: <see cref="FunctionCatalog.All"/>).
     /// </summary>
-    public static (StorageStack Storage, LambdaStack Lambda) Build(App app, string repositoryRoot, BuildHost? host = null, TextWriter? report = null)
+    public static (StorageStack Storage, LambdaStack Lambda) Build(App app, string repositoryRoot, BuildHost? host = null, TextWriter? report = null,
+        IReadOnlyList<LambdaFunctionSpec>? functions = null)
     {
         ArgumentNullException.ThrowIfNull(app);
+        functions ??= FunctionCatalog.All;
         var settings = DeploymentSettings.From(
             app.Node.TryGetContext(DeploymentSettings.RuntimeContext)?.ToString(),
             app.Node.TryGetContext(DeploymentSettings.ArchitectureContext)?.ToString());
         host ??= BuildHostProbe.Detect();
-        var plans = BundlePlanner.PlanAll(host, settings);
+        var plans = BundlePlanner.PlanAll(functions, host, settings);
         report ??= Console.Error;
         foreach (var plan in plans)
         {
@@ -48,6 +52,7 @@ public static class AssignmentApp
             PlotBucket = storage.PlotBucket,
             History = storage.History,
             RepositoryRoot = repositoryRoot,
+            Functions = functions,
             Plans = plans.ToDictionary(p => p.Bundle.Function.Name),
         });
         return (storage, lambda);

@@ -3,7 +3,6 @@ using Amazon.CDK.AWS.APIGateway;
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.CloudWatch.Actions;
 using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
 using Amazon.CDK.AWS.SQS;
@@ -19,8 +18,8 @@ public sealed class MonitoringProps
     /// <summary>The tracked bucket's name (the dimension of the bucket metrics).</summary>
     public required string DataBucketName { get; init; }
 
-    /// <summary>Each function with its timeout.</summary>
-    public required IReadOnlyList<(string Name, Function Function, Duration Timeout)> Functions { get; init; }
+    /// <summary>Every function of the stack, each with its own alarms.</summary>
+    public required IReadOnlyList<LambdaFunctionConstruct> Functions { get; init; }
 
     /// <summary>Each failure queue by a readable name.</summary>
     public required IReadOnlyList<(string Name, Queue Queue)> FailureQueues { get; init; }
@@ -33,17 +32,17 @@ public sealed class MonitoringProps
 }
 
 /// <summary>
-/// Tells an operator when something needs them and shows how the system is doing: an SNS topic (optionally e-mailed),
-/// alarms on parked events, errors, throttles, durations near the timeout and API 5xx, and one CloudWatch dashboard.
+/// Tells an operator when something needs them and shows how the system is doing: an SNS topic (optionally e-mailed)
+/// that every alarm notifies — on parked events and API 5xx here, each function's own (errors, throttles, durations
+/// near the timeout, see <see cref="LambdaFunctionConstruct"/>) — and one CloudWatch dashboard.
 /// </summary>
 public sealed class Monitoring : Construct
 {
-    // How close to its timeout a function's slowest invocation may come before someone should look.
-    private const double DurationAlarmShareOfTimeout = 0.8;
+    /// <summary>Every alarm's name starts so; the topic takes notifications from alarms so named only.</summary>
+    public const string AlarmPrefix = "assignment3-";
 
-    private const string AlarmPrefix = "assignment3-";
-
-    private static readonly Duration Period = Duration.Minutes(5);
+    /// <summary>The period every alarm evaluates.</summary>
+    public static readonly Duration Period = Duration.Minutes(5);
 
     /// <summary>Adds the topic, the alarms and the dashboard.</summary>
     public Monitoring(Construct scope, string id, MonitoringProps props, NagSuppressions nag)
@@ -71,42 +70,21 @@ public sealed class Monitoring : Construct
             Topic.AddSubscription(new EmailSubscription(props.AlarmEmail.Trim()));
         }
 
-        var action = new SnsAction(Topic);
-        void Alarm(string alarmId, string description, IMetric metric, double threshold)
-        {
-            var alarm = new Alarm(this, alarmId, new AlarmProps
-            {
-                AlarmName = AlarmPrefix + alarmId,
-                AlarmDescription = description,
-                Metric = metric,
-                Threshold = threshold,
-                EvaluationPeriods = 1,
-                ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                TreatMissingData = TreatMissingData.NOT_BREACHING,
-            });
-            alarm.AddAlarmAction(action);
-            alarm.AddOkAction(action);
-            Alarms.Add(alarm);
-        }
-
         foreach (var (name, queue) in props.FailureQueues)
         {
-            Alarm($"{name}-parked", $"Events are parked in {name}: look at the function's error lines, fix the cause, then replay them (docs/deploy.md).",
-                queue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Period, Statistic = "Maximum" }), 1);
+            Alarms.Add(NewAlarm(this, $"{name}-parked", $"Events are parked in {name}: look at the function's error lines, fix the cause, then replay them (docs/deploy.md).",
+                queue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Period, Statistic = "Maximum" }), 1));
         }
 
-        foreach (var (name, function, timeout) in props.Functions)
+        Alarms.AddRange(props.Functions.SelectMany(f => f.Alarms));
+        Alarms.Add(NewAlarm(this, "plot-api-5xx", "The plotting API answered 5xx: the plotting function failed or timed out.",
+            props.Api.MetricServerError(new MetricOptions { Period = Period, Statistic = "Sum" }), 1));
+        var action = new SnsAction(Topic);
+        foreach (var alarm in Alarms)
         {
-            Alarm($"{name}-errors", $"{name} failed at least once in 5 minutes; its log group has one JSON error line per failure.",
-                function.MetricErrors(new MetricOptions { Period = Period, Statistic = "Sum" }), 1);
-            Alarm($"{name}-throttles", $"{name} was throttled: the account's or the function's concurrency is exhausted.",
-                function.MetricThrottles(new MetricOptions { Period = Period, Statistic = "Sum" }), 1);
-            Alarm($"{name}-near-timeout", $"{name}'s slowest invocation took over {DurationAlarmShareOfTimeout:P0} of its {timeout.ToSeconds()} s timeout.",
-                function.MetricDuration(new MetricOptions { Period = Period, Statistic = "Maximum" }), timeout.ToMilliseconds() * DurationAlarmShareOfTimeout);
+            alarm.AddAlarmAction(action);
+            alarm.AddOkAction(action);
         }
-
-        Alarm("plot-api-5xx", "The plotting API answered 5xx: the plotting function failed or timed out.",
-            props.Api.MetricServerError(new MetricOptions { Period = Period, Statistic = "Sum" }), 1);
 
         var bucket = new Dictionary<string, string> { [MetricNames.BucketDimension] = props.DataBucketName };
         CloudWatchMetric Custom(string name, string statistic, IDictionary<string, string>? dimensions = null) => new(new MetricProps
@@ -130,13 +108,28 @@ public sealed class Monitoring : Construct
             Graph("Data bucket size (bytes)", [Custom(MetricNames.BucketSize, "Maximum", bucket)]),
             Graph("Data bucket objects", [Custom(MetricNames.ObjectCount, "Maximum", bucket)]),
             Graph("Chart render time (ms)", [Custom(MetricNames.ChartRenderTime, "Average"), Custom(MetricNames.ChartRenderTime, "Maximum")]));
-        Dashboard.AddWidgets([.. props.Functions.Select(f => Graph($"{f.Name}: invocations, errors | duration (ms)",
+        Dashboard.AddWidgets([.. props.Functions.Select(f => Graph($"{f.Spec.Name}: invocations, errors | duration (ms)",
             [f.Function.MetricInvocations(), f.Function.MetricErrors()], [f.Function.MetricDuration(new MetricOptions { Statistic = "Maximum" })]))]);
         Dashboard.AddWidgets(
             Graph("Parked events", [.. props.FailureQueues.Select(q => q.Queue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Label = q.Name }))]),
             Graph("Plot API: 4xx, 5xx", [props.Api.MetricClientError(), props.Api.MetricServerError()]),
             Graph("Plot API latency (ms)", [props.Api.MetricLatency(new MetricOptions { Statistic = "p90" }), props.Api.MetricIntegrationLatency(new MetricOptions { Statistic = "p90" })]));
     }
+
+    /// <summary>
+    /// An alarm named <see cref="AlarmPrefix"/> + <paramref name="name"/> that goes off when <paramref name="metric"/>
+    /// reaches <paramref name="threshold"/> in one period (no data: fine). <see cref="Monitoring"/> gives it its actions.
+    /// </summary>
+    public static Alarm NewAlarm(Construct scope, string name, string description, IMetric metric, double threshold) => new(scope, name, new AlarmProps
+    {
+        AlarmName = AlarmPrefix + name,
+        AlarmDescription = description,
+        Metric = metric,
+        Threshold = threshold,
+        EvaluationPeriods = 1,
+        ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        TreatMissingData = TreatMissingData.NOT_BREACHING,
+    });
 
     /// <summary>Where alarms are sent.</summary>
     public Topic Topic { get; }

@@ -20,15 +20,7 @@ public sealed class NagSuppressions
     /// </summary>
     public void Add(IConstruct construct, string ruleId, string reason, params string[] appliesTo)
     {
-        ArgumentNullException.ThrowIfNull(construct);
-        var resource = construct as CfnResource ?? construct.Node.DefaultChild as CfnResource
-            ?? throw new ArgumentException($"{construct.Node.Path} is not a CloudFormation resource", nameof(construct));
-        if (!_byPath.TryGetValue(resource.Node.Path, out var entry))
-        {
-            entry = (resource, []);
-            _byPath[resource.Node.Path] = entry;
-        }
-
+        var entry = EntryOf(construct);
         var rule = new Dictionary<string, object> { ["id"] = ruleId, ["reason"] = reason };
         if (appliesTo.Length > 0)
         {
@@ -38,7 +30,31 @@ public sealed class NagSuppressions
         }
 
         entry.Rules.Add(rule);
-        resource.AddMetadata("cdk_nag", new Dictionary<string, object> { ["rules_to_suppress"] = entry.Rules.ToArray() });
+        entry.Resource.AddMetadata("cdk_nag", new Dictionary<string, object> { ["rules_to_suppress"] = entry.Rules.ToArray() });
+    }
+
+    /// <summary>
+    /// Accepts finding <paramref name="ruleId"/> on <paramref name="construct"/> for <paramref name="reason"/> instead
+    /// of the reason given before, if any: for a default that whoever knows better overrides.
+    /// </summary>
+    public void Replace(IConstruct construct, string ruleId, string reason)
+    {
+        EntryOf(construct).Rules.RemoveAll(rule => (string)rule["id"] == ruleId && !rule.ContainsKey("applies_to"));
+        Add(construct, ruleId, reason);
+    }
+
+    private (CfnResource Resource, List<Dictionary<string, object>> Rules) EntryOf(IConstruct construct)
+    {
+        ArgumentNullException.ThrowIfNull(construct);
+        var resource = construct as CfnResource ?? construct.Node.DefaultChild as CfnResource
+            ?? throw new ArgumentException($"{construct.Node.Path} is not a CloudFormation resource", nameof(construct));
+        if (!_byPath.TryGetValue(resource.Node.Path, out var entry))
+        {
+            entry = (resource, []);
+            _byPath[resource.Node.Path] = entry;
+        }
+
+        return entry;
     }
 
     /// <summary>Every CloudFormation resource under <paramref name="scope"/> whose path contains <paramref name="pathPart"/>.</summary>

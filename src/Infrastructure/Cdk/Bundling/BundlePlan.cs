@@ -92,7 +92,11 @@ public static class BundlePlanner
 
     /// <summary>The plan for each function of the catalog.</summary>
     public static IReadOnlyList<BundlePlan> PlanAll(BuildHost host, DeploymentSettings settings) =>
-        [.. FunctionCatalog.All.Select(function => Plan(function, host, settings))];
+        PlanAll(FunctionCatalog.All, host, settings);
+
+    /// <summary>The plan for each of <paramref name="functions"/>.</summary>
+    public static IReadOnlyList<BundlePlan> PlanAll(IEnumerable<LambdaFunctionSpec> functions, BuildHost host, DeploymentSettings settings) =>
+        [.. functions.Select(function => Plan(function, host, settings))];
 
     /// <summary>
     /// The plan for <paramref name="function"/>. With <see cref="RuntimeChoice.Native"/> and no way to build natively,
