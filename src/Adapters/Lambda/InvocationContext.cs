@@ -66,24 +66,22 @@ public static class ManagedRuntimeInvocation
     private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
 
     /// <summary>The managed runtime's current invocation, or null where there is none to be found.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2075",
-        Justification = "Only the managed runtime's console writer is read, on the managed runtime, which does not trim; a native bundle begins its invocations itself and never gets here with a writer of that shape.")]
     public static InvocationContext? Read()
     {
         try
         {
-            var writer = (object)Console.Out;
+            object writer = Console.Out;
             // Console.SetOut wraps the writer it is given in a synchronized one that holds it in _out.
-            if (writer.GetType().GetField("_out", Instance)?.GetValue(writer) is TextWriter inner)
+            if (Shape.Of(writer.GetType()).Inner?.GetValue(writer) is TextWriter inner)
             {
                 writer = inner;
             }
 
-            var type = writer.GetType();
-            var headers = type.GetField(HeadersField, Instance)?.GetValue(writer);
-            if (headers is null && type.GetField(ConcurrentHeadersField, Instance)?.GetValue(writer) is { } storage)
+            var shape = Shape.Of(writer.GetType());
+            var headers = shape.Headers?.GetValue(writer);
+            if (headers is null && shape.ConcurrentHeaders?.GetValue(writer) is { } storage)
             {
-                headers = storage.GetType().GetProperty("Value")?.GetValue(storage);
+                headers = Shape.Of(storage.GetType()).Value?.GetValue(storage);
             }
 
             if (headers is null)
@@ -91,16 +89,29 @@ public static class ManagedRuntimeInvocation
                 return null;
             }
 
-            var headersType = headers.GetType();
-            string? Text(string name) => headersType.GetProperty(name, Instance)?.GetValue(headers) as string;
-            return Text("AwsRequestId") is { Length: > 0 } requestId
-                ? new InvocationContext(requestId, Text("TraceId") ?? Environment.GetEnvironmentVariable(TraceIdVariable),
-                    InvocationContext.ParseDeadline(Text("DeadlineMs")))
+            var fields = Shape.Of(headers.GetType());
+            return fields.RequestId?.GetValue(headers) is string { Length: > 0 } requestId
+                ? new InvocationContext(requestId, fields.TraceId?.GetValue(headers) as string ?? Environment.GetEnvironmentVariable(TraceIdVariable),
+                    InvocationContext.ParseDeadline(fields.DeadlineMs?.GetValue(headers) as string))
                 : null;
         }
         catch (Exception ex) when (ex is TargetInvocationException or FieldAccessException or MethodAccessException or NotSupportedException)
         {
             return null;
         }
+    }
+
+    // What one type offers of the names above, looked up once per type: every log line asks.
+    private sealed record Shape(FieldInfo? Inner, FieldInfo? Headers, FieldInfo? ConcurrentHeaders, PropertyInfo? Value,
+        PropertyInfo? RequestId, PropertyInfo? TraceId, PropertyInfo? DeadlineMs)
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Shape> Known = new();
+
+        [UnconditionalSuppressMessage("Trimming", "IL2070",
+            Justification = "Only the managed runtime's console writer is read, on the managed runtime, which does not trim; a native bundle begins its invocations itself, so what this finds there is never needed.")]
+        public static Shape Of(Type type) => Known.GetOrAdd(type, static t => new Shape(
+            t.GetField("_out", Instance), t.GetField(HeadersField, Instance), t.GetField(ConcurrentHeadersField, Instance),
+            t.GetProperty("Value", Instance), t.GetProperty("AwsRequestId", Instance), t.GetProperty("TraceId", Instance),
+            t.GetProperty("DeadlineMs", Instance)));
     }
 }
