@@ -56,10 +56,24 @@ public sealed class LambdaStackTests
     [Fact]
     public void The_rule_matches_object_created_and_deleted_of_the_data_bucket_only()
     {
-        Lambda.HasResourceProperties("AWS::Events::Rule", Match.ObjectLike(Props(("EventPattern", Props(
-            ("source", new[] { "aws.s3" }),
-            ("detail-type", new[] { "Object Created", "Object Deleted" }),
-            ("detail", Props(("bucket", Props(("name", new object[] { Match.AnyValue() }))))))))));
+        var pattern = Resources(Lambda, "AWS::Events::Rule").Single().Resource["Properties"]!["EventPattern"]!;
+
+        Assert.Equal("""["aws.s3"]""", pattern["source"]!.ToJsonString());
+        Assert.Equal("""["Object Created","Object Deleted"]""", pattern["detail-type"]!.ToJsonString());
+        var name = Assert.Single(pattern["detail"]!["bucket"]!["name"]!.AsArray());
+        Assert.Equal(StorageResource("DataBucket"), ImportedFromStorage(name!));
+    }
+
+    /// <summary>The logical id in the storage stack of the one resource whose id starts with <paramref name="prefix"/>.</summary>
+    private static string StorageResource(string prefix) =>
+        Json(Storage)["Resources"]!.AsObject().Select(r => r.Key).Single(id => id.StartsWith(prefix, StringComparison.Ordinal));
+
+    /// <summary>The storage stack's resource that a cross-stack value (Fn::ImportValue of one of its exports) refers to.</summary>
+    private static string ImportedFromStorage(JsonNode value)
+    {
+        var exportName = (string)value["Fn::ImportValue"]!;
+        var output = Json(Storage)["Outputs"]!.AsObject().Single(o => (string?)o.Value!["Export"]?["Name"] == exportName).Value!;
+        return (string)output["Value"]!["Ref"]!;
     }
 
     [Fact]
@@ -100,7 +114,7 @@ public sealed class LambdaStackTests
     {
         Lambda.HasResourceProperties("AWS::ApiGateway::Stage", Match.ObjectLike(Props(
             ("StageName", "prod"),
-            ("AccessLogSetting", Match.ObjectLike(Props(("DestinationArn", Match.AnyValue())))),
+            ("AccessLogSetting", Match.ObjectLike(Props(("DestinationArn", Props(("Fn::GetAtt", new[] { AccessLogGroupId(), "Arn" })))))),
             ("MethodSettings", Match.ArrayWith([Match.ObjectLike(Props(("ThrottlingRateLimit", 5), ("ThrottlingBurstLimit", 10)))])))));
     }
 
@@ -265,11 +279,27 @@ public sealed class LambdaStackTests
             s => Assert.Contains("SizeTrackingLogs", s["Resource"]!.ToJsonString(), StringComparison.Ordinal));
     }
 
+    private static string AccessLogGroupId() =>
+        Resources(Lambda, "AWS::Logs::LogGroup").Single(g => g.Id.StartsWith("PlotApiAccessLogs", StringComparison.Ordinal)).Id;
+
     [Fact]
-    public void Outputs_name_what_a_user_types_next()
+    public void Outputs_name_what_a_user_types_next_each_the_right_resource()
     {
-        Lambda.HasOutput("PlotApiUrl", Match.AnyValue());
-        Lambda.HasOutput("DriverFunctionName", Match.AnyValue());
+        var outputs = Json(Lambda)["Outputs"]!.AsObject();
+        string Ref(string output) => (string)outputs[output]!["Value"]!["Ref"]!;
+        string OfType(string type, string prefix) => Resources(Lambda, type).Single(r => r.Id.StartsWith(prefix, StringComparison.Ordinal)).Id;
+
+        Assert.Equal(FunctionNamed("driver").Id, Ref("DriverFunctionName"));
+        Assert.Equal(OfType("AWS::SQS::Queue", "SizeTrackingFailedEvents"), Ref("SizeTrackingFailureQueueUrl"));
+        Assert.Equal(OfType("AWS::SQS::Queue", "UndeliverableObjectEvents"), Ref("UndeliverableEventQueueUrl"));
+        Assert.Equal(OfType("AWS::SNS::Topic", ""), Ref("AlarmTopicArn"));
+        // https://<the API>.execute-api.<region>.<suffix>/prod/plot: the API's own id, its stage, the method's path.
+        var url = outputs["PlotApiUrl"]!["Value"]!.ToJsonString();
+        Assert.Contains($$"""{"Ref":"{{OfType("AWS::ApiGateway::RestApi", "")}}"}""", url, StringComparison.Ordinal);
+        Assert.Contains("/prod/plot", url, StringComparison.Ordinal);
+        // And the driver calls that very URL.
+        Assert.Equal(outputs["PlotApiUrl"]!["Value"]!.ToJsonString(),
+            FunctionNamed("driver").Resource["Properties"]!["Environment"]!["Variables"]!["PLOT_API_URL"]!.ToJsonString());
     }
 
     [Fact]

@@ -18,7 +18,10 @@ public sealed class StorageStack : Stack
         : base(scope, id, props)
     {
         var nag = new NagSuppressions();
-        // Server access logs of both buckets go here. It is locked down like them; it logs nothing itself.
+        // Server access logs of both buckets go here. It is locked down like them; it logs nothing itself. It outlives
+        // the stack: S3 delivers access logs best-effort, up to hours late, so a log could land after a destroy's
+        // custom resource emptied the bucket and fail the bucket's deletion, and with it the whole destroy. Kept, it
+        // empties itself by its lifecycle rule; docs/deploy.md says how to delete it afterwards.
         AccessLogBucket = new Bucket(this, "AccessLogBucket", new BucketProps
         {
             BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
@@ -27,8 +30,7 @@ public sealed class StorageStack : Stack
             EnforceSSL = true,
             ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
             LifecycleRules = [new LifecycleRule { Expiration = Duration.Days(90) }],
-            RemovalPolicy = RemovalPolicy.DESTROY,
-            AutoDeleteObjects = true,
+            RemovalPolicy = RemovalPolicy.RETAIN,
         });
         // cdk-nag recognises a log destination and does not ask it to log itself.
 
@@ -80,6 +82,7 @@ public sealed class StorageStack : Stack
 
         _ = new CfnOutput(this, "DataBucketName", new CfnOutputProps { Value = DataBucket.BucketName, Description = "The tracked bucket" });
         _ = new CfnOutput(this, "PlotBucketName", new CfnOutputProps { Value = PlotBucket.BucketName, Description = "Where charts are stored" });
+        _ = new CfnOutput(this, "AccessLogBucketName", new CfnOutputProps { Value = AccessLogBucket.BucketName, Description = "Server access logs; kept after destroy, empties itself in 90 days" });
         _ = new CfnOutput(this, "TableName", new CfnOutputProps { Value = History.TableName, Description = "The size history table" });
     }
 
