@@ -64,9 +64,9 @@ public sealed class LambdaStackTests
         Assert.Equal(StorageResource("DataBucket"), ImportedFromStorage(name!));
     }
 
-    /// <summary>The logical id in the storage stack of the one resource whose id starts with <paramref name="prefix"/>.</summary>
+    /// <summary>The logical id in the storage stack of the one bucket whose id starts with <paramref name="prefix"/>.</summary>
     private static string StorageResource(string prefix) =>
-        Json(Storage)["Resources"]!.AsObject().Select(r => r.Key).Single(id => id.StartsWith(prefix, StringComparison.Ordinal));
+        Resources(Storage, "AWS::S3::Bucket").Select(r => r.Id).Single(id => id.StartsWith(prefix, StringComparison.Ordinal));
 
     /// <summary>The storage stack's resource that a cross-stack value (Fn::ImportValue of one of its exports) refers to.</summary>
     private static string ImportedFromStorage(JsonNode value)
@@ -293,10 +293,11 @@ public sealed class LambdaStackTests
         Assert.Equal(OfType("AWS::SQS::Queue", "SizeTrackingFailedEvents"), Ref("SizeTrackingFailureQueueUrl"));
         Assert.Equal(OfType("AWS::SQS::Queue", "UndeliverableObjectEvents"), Ref("UndeliverableEventQueueUrl"));
         Assert.Equal(OfType("AWS::SNS::Topic", ""), Ref("AlarmTopicArn"));
-        // https://<the API>.execute-api.<region>.<suffix>/prod/plot: the API's own id, its stage, the method's path.
+        // https://<the API>.execute-api.<region>.<suffix>/<the prod stage>/plot: the API's own id, its stage, the method's path.
         var url = outputs["PlotApiUrl"]!["Value"]!.ToJsonString();
+        var stage = Resources(Lambda, "AWS::ApiGateway::Stage").Single(r => (string?)r.Resource["Properties"]!["StageName"] == "prod").Id;
         Assert.Contains($$"""{"Ref":"{{OfType("AWS::ApiGateway::RestApi", "")}}"}""", url, StringComparison.Ordinal);
-        Assert.Contains("/prod/plot", url, StringComparison.Ordinal);
+        Assert.Contains($$"""{"Ref":"{{stage}}"},"/plot"]""", url, StringComparison.Ordinal);
         // And the driver calls that very URL.
         Assert.Equal(outputs["PlotApiUrl"]!["Value"]!.ToJsonString(),
             FunctionNamed("driver").Resource["Properties"]!["Environment"]!["Variables"]!["PLOT_API_URL"]!.ToJsonString());
