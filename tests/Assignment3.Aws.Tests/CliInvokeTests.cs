@@ -43,7 +43,7 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
     {
         var function = FunctionCatalog.Find(name)!;
 
-        var method = FunctionInvoker.Load(Path.Combine(FunctionsDirectory, name, function.AssemblyName + ".dll"), function.Handler);
+        var method = FunctionInvoker.Load(FunctionInvoker.BuiltAssembly(FunctionsDirectory, function), function.Handler);
 
         Assert.Equal(typeof(Task<Stream>).FullName, method.ReturnType.FullName);
     }

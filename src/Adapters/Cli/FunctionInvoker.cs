@@ -14,7 +14,7 @@ namespace Assignment3.Cli;
 /// </summary>
 public static class FunctionInvoker
 {
-    /// <summary>Where the CLI's build puts the functions' builds (one folder per function name).</summary>
+    /// <summary>Where the CLI's build puts the functions' builds, one folder each, named as the function's project folder.</summary>
     public static string DefaultFunctionsDirectory => Path.Combine(AppContext.BaseDirectory, "functions");
 
     /// <summary>Runs <c>invoke &lt;function&gt; &lt;event.json&gt;</c>; 0 when the handler returned, 1 when it failed.</summary>
@@ -31,7 +31,7 @@ public static class FunctionInvoker
             throw new UsageException($"event file '{eventPath}' not found");
         }
 
-        var assemblyPath = Path.Combine(functionsDirectory, function.Name, function.AssemblyName + ".dll");
+        var assemblyPath = BuiltAssembly(functionsDirectory, function);
         if (!File.Exists(assemblyPath))
         {
             throw new InvalidOperationException($"{function.Name} is not built: {assemblyPath} is missing (run `dotnet build`)");
@@ -74,6 +74,13 @@ public static class FunctionInvoker
         }
 
         return 0;
+    }
+
+    /// <summary>Where the CLI's build put <paramref name="function"/>'s assembly under <paramref name="functionsDirectory"/>.</summary>
+    public static string BuiltAssembly(string functionsDirectory, LambdaFunctionSpec function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return Path.Combine(functionsDirectory, Path.GetFileName(function.ProjectDirectory), function.AssemblyName + ".dll");
     }
 
     /// <summary>Finds the handler method named by <paramref name="handler"/> in an isolated load context.</summary>
