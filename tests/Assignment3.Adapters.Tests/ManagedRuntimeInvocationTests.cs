@@ -40,7 +40,7 @@ public sealed class ManagedRuntimeInvocationTests : IDisposable
         string requestId;
         using (console.BeginInvocation(deadline))
         {
-            requestId = console.Current!.AwsRequestId;
+            requestId = console.CurrentRuntimeApiHeaders!.AwsRequestId;
             during = InvocationContext.Current;
         }
 
@@ -62,7 +62,7 @@ public sealed class ManagedRuntimeInvocationTests : IDisposable
         string requestId;
         using (console.BeginInvocation())
         {
-            requestId = console.Current!.AwsRequestId;
+            requestId = console.CurrentRuntimeApiHeaders!.AwsRequestId;
             logger.LogInformation("during");
             logger.LogError(new InvalidOperationException("boom"), "failed");
         }
@@ -71,6 +71,34 @@ public sealed class ManagedRuntimeInvocationTests : IDisposable
         Assert.Equal(["before", "during", "failed"], lines.Select(l => l.GetProperty("message").GetString()));
         Assert.False(lines[0].TryGetProperty("requestId", out _));
         Assert.All(lines.Skip(1), l => Assert.Equal(requestId, l.GetProperty("requestId").GetString()));
+    }
+
+    /// <summary>Before October 2025 the runtime's writer had the property alone; since, a field behind it too.</summary>
+    [Fact]
+    public void Both_shapes_of_the_runtimes_writer_are_read()
+    {
+        var headers = new RuntimeApiHeaders("8476a536-e9f4-11e8-9739-2dfe598c3fcd", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=1", "1542409706888");
+        var expected = new InvocationContext(headers.AwsRequestId, headers.TraceId, DateTimeOffset.FromUnixTimeMilliseconds(1542409706888));
+
+        Console.SetOut(new PropertyOnlyWriter(headers));
+        var fromProperty = InvocationContext.Current;
+        Console.SetOut(new FieldOnlyWriter(headers));
+        var fromField = InvocationContext.Current;
+
+        Assert.Equal(expected, fromProperty);
+        Assert.Equal(expected, fromField);
+    }
+
+    private sealed class PropertyOnlyWriter(RuntimeApiHeaders headers) : StringWriter
+    {
+        public RuntimeApiHeaders CurrentRuntimeApiHeaders { get; } = headers;
+    }
+
+    private sealed class FieldOnlyWriter(RuntimeApiHeaders headers) : StringWriter
+    {
+#pragma warning disable IDE0052, CA1823 // read by name, as the runtime's own field is
+        private readonly RuntimeApiHeaders _currentRuntimeApiHeaders = headers;
+#pragma warning restore IDE0052, CA1823
     }
 
     [Fact]

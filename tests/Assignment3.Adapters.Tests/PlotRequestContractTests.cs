@@ -37,6 +37,7 @@ public sealed class PlotRequestContractTests
     [InlineData("""{"bucket": "my-data-bucket", "width": 800}""", "'width' is not allowed")]
     [InlineData("""{"bucket": "Upper-Case"}""", "does not match")]
     [InlineData("""{"bucket": "ab"}""", "shorter than 3")]
+    [InlineData("""{"bucket": "my-data-bucket\n"}""", "does not match")]
     [InlineData("""{"bucket": 42}""", "is not of type string")]
     [InlineData("""{"window": true}""", "is not of type string or number or null")]
     [InlineData("""["bucket"]""", "is not of type object")]

@@ -178,10 +178,29 @@ internal static class ProjectGraph
             packages.UnionWith(document.Descendants("PackageReference").Select(p => (string)p.Attribute("Include")!));
             foreach (var reference in document.Descendants("ProjectReference"))
             {
-                pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(next)!, (string)reference.Attribute("Include")!)));
+                foreach (var path in Expand(Path.GetDirectoryName(next)!, (string)reference.Attribute("Include")!))
+                {
+                    pending.Push(path);
+                }
             }
         }
 
         return (projects, packages);
+    }
+
+    // A reference may be a wildcard (the CLI takes every function's project): each segment with a '*' is matched.
+    private static IEnumerable<string> Expand(string directory, string include)
+    {
+        IEnumerable<string> paths = [directory];
+        var segments = include.Replace('\\', '/').Split('/');
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var (segment, last) = (segments[i], i == segments.Length - 1);
+            paths = !segment.Contains('*', StringComparison.Ordinal) ? paths.Select(p => Path.Combine(p, segment))
+                : last ? paths.SelectMany(p => Directory.EnumerateFiles(p, segment))
+                : paths.SelectMany(p => Directory.EnumerateDirectories(p, segment));
+        }
+
+        return paths.Select(Path.GetFullPath);
     }
 }

@@ -56,10 +56,14 @@ public sealed class RenderSizeChartTests
         history.Setup(h => h.GetLargestAsync("data-bucket", It.IsAny<CancellationToken>())).ReturnsAsync(latest);
         using var harness = new DomainHarness(configure: s => s.Replace(ServiceDescriptor.Singleton(history.Object)));
 
-        await harness.Send(new RenderSizeChart("data-bucket", TimeSpan.FromSeconds(3)));
+        var result = Assert.IsType<SizeChartResult.Rendered>(await harness.Send(new RenderSizeChart("data-bucket", TimeSpan.FromSeconds(3))));
 
         history.Verify(h => h.GetRecentAsync("data-bucket", TimeSpan.FromSeconds(3), It.IsAny<CancellationToken>()), Times.Once);
         history.Verify(h => h.GetLargestAsync("data-bucket", It.IsAny<CancellationToken>()), Times.Once);
+        // Nothing else was read (no range query, no scan), and the chart is drawn from those two answers.
+        history.VerifyNoOtherCalls();
+        Assert.Equal((latest, 1), (result.Largest, result.PointsDrawn));
+        Assert.Equal([latest], harness.Renderer.Charts.Single().Points);
     }
 
     [Theory]

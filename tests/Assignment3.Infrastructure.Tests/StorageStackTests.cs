@@ -118,10 +118,15 @@ public sealed class StorageStackTests
         // Access logs arrive best-effort, up to hours late: a bucket emptied and deleted at destroy could refuse its
         // deletion and fail the destroy. It stays, and empties itself.
         Assert.Equal(("Retain", "Retain"), ((string?)buckets["AccessLog"]["DeletionPolicy"], (string?)buckets["AccessLog"]["UpdateReplacePolicy"]));
+        var logPolicy = Resources(Storage, "AWS::S3::BucketPolicy").Single(p => (string?)p.Resource["Properties"]!["Bucket"]!["Ref"] == StorageId("AccessLogBucket")).Resource;
+        Assert.Equal("Retain", (string?)logPolicy["DeletionPolicy"]); // kept with its TLS rule and log-delivery grant
         var emptied = Resources(Storage, "Custom::S3AutoDeleteObjects").Select(r => (string?)r.Resource["Properties"]!["BucketName"]!["Ref"]).Order(StringComparer.Ordinal);
         Assert.Equal(Resources(Storage, "AWS::S3::Bucket").Where(b => !b.Id.StartsWith("AccessLog", StringComparison.Ordinal)).Select(b => (string?)b.Id).Order(StringComparer.Ordinal), emptied);
         Storage.HasResource("AWS::DynamoDB::Table", Match.ObjectLike(Props(("DeletionPolicy", "Delete"))));
     }
+
+    private static string StorageId(string prefix) =>
+        Resources(Storage, "AWS::S3::Bucket").Single(b => b.Id.StartsWith(prefix, StringComparison.Ordinal)).Id;
 
     [Fact]
     public void Outputs_name_the_buckets_and_the_table_each_its_own()

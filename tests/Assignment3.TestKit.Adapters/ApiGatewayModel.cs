@@ -174,12 +174,16 @@ public sealed class ApiGatewayModel
             problems.Add($"{at}: string of {length} characters is longer than {max.GetInt32()}");
         }
 
-        if (schema.TryGetProperty("pattern", out var pattern)
-            && !Regex.IsMatch(text, pattern.GetString()!, RegexOptions.ECMAScript | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
+        if (schema.TryGetProperty("pattern", out var pattern) && !Regex.IsMatch(text, EndOfInputDollar(pattern.GetString()!),
+                RegexOptions.ECMAScript | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
         {
             problems.Add($"{at}: '{text}' does not match {pattern.GetString()}");
         }
     }
+
+    // .NET's $ also matches before a final newline; JSON Schema's (ECMA 262) only at the very end: "abc\n" must not
+    // pass ^[a-z]+$ here when it might not on AWS.
+    private static string EndOfInputDollar(string pattern) => Regex.Replace(pattern, @"(?<!\\)\$", @"(?!\n)$");
 
     private static void CheckNumber(JsonElement schema, double number, string at, List<string> problems)
     {

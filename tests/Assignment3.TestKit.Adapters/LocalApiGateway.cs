@@ -159,6 +159,10 @@ public sealed class LocalApiGateway : IAsyncDisposable
                 HttpMethod = context.Request.HttpMethod,
                 Body = Encoding.UTF8.GetString(requestBody),
                 Headers = context.Request.Headers.AllKeys.ToDictionary(k => k!, k => context.Request.Headers[k]!),
+                // As API Gateway: the query string's parameters (the last of a repeated name), or none at all. The
+                // model does not check them; the function must.
+                QueryStringParameters = context.Request.QueryString.Count == 0 ? null
+                    : context.Request.QueryString.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.QueryString.GetValues(k)![^1]),
             };
             using var input = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(proxy, PlotApiJsonContext.Default.ApiGatewayProxyRequest));
             await using var output = await _handler(input);

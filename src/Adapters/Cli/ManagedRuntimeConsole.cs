@@ -17,8 +17,8 @@ public sealed class ManagedRuntimeConsole(TextWriter inner) : TextWriter
     /// <inheritdoc />
     public override Encoding Encoding => inner.Encoding;
 
-    /// <summary>The headers of the invocation being served, or null between invocations.</summary>
-    public RuntimeApiHeaders? Current => _currentRuntimeApiHeaders;
+    /// <summary>The headers of the invocation being served, or null between invocations (the runtime's name).</summary>
+    public RuntimeApiHeaders? CurrentRuntimeApiHeaders => _currentRuntimeApiHeaders;
 
     /// <summary>
     /// Serves one invocation until the returned scope is disposed: a new request id in Lambda's form, the trace header

@@ -19,6 +19,7 @@ public sealed class FunctionHost : IDisposable
     private readonly FunctionSettings _settings;
     private readonly string _functionName;
     private readonly TimeProvider _time;
+    private bool _saidNoInvocation;
 
     /// <summary>The application log level Lambda sets in the environment when the function has one.</summary>
     public const string LambdaLogLevelVariable = "AWS_LAMBDA_LOG_LEVEL";
@@ -91,10 +92,21 @@ public sealed class FunctionHost : IDisposable
     /// fails the invocation with a clear error before Lambda kills it mid-call. Where no runtime gives a deadline (the
     /// CLI's <c>invoke</c>, tests) the function's timeout setting stands in; without that either, no limit.
     /// </summary>
-    public TimeSpan? InvocationBudget() =>
-        InvocationContext.Current?.Deadline is { } deadline
+    public TimeSpan? InvocationBudget()
+    {
+        var invocation = InvocationContext.Current;
+        if (invocation is null && !_saidNoInvocation && Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") is not null)
+        {
+            // On Lambda every invocation has one; not finding it is worth one line, not one per invocation.
+            _saidNoInvocation = true;
+            Logger.LogWarning("the runtime's invocation headers were not found: log lines carry no request id, and the " +
+                "deadline falls back to {Setting}", Catalog.FunctionSettingNames.FunctionTimeout);
+        }
+
+        return invocation?.Deadline is { } deadline
             ? FunctionSettings.ShyOf(deadline - _time.GetUtcNow())
             : _settings.InvocationDeadline;
+    }
 
     /// <summary>A service of the function's own (an adapter it wired), from the root provider.</summary>
     public T GetRequiredService<T>()

@@ -46,15 +46,20 @@ public sealed record InvocationContext(string RequestId, string? TraceId, DateTi
 /// What Lambda's managed .NET runtime knows of the invocation it is serving, for a handler that takes a Stream and no
 /// <c>ILambdaContext</c> (the Amazon.Lambda packages are not used here). Amazon.Lambda.RuntimeSupport publishes only the
 /// trace header, in <c>_X_AMZN_TRACE_ID</c>; the request id and the deadline it keeps with the writer it installs as
-/// <see cref="Console.Out"/> (<c>ConsoleLoggerWriter.WrapperTextWriter</c>, field <c>_currentRuntimeApiHeaders</c>, or
-/// <c>_currentRuntimeApiHeadersStorage</c> when one process serves several invocations at once), whose headers object
-/// has <c>AwsRequestId</c>, <c>TraceId</c> and <c>DeadlineMs</c>. That is read here by name, and nothing else of it: a
-/// runtime whose writer looks otherwise yields null (and the invoker of the CLI installs a writer of this shape, so a
-/// local invocation has ids too). docs/decisions.md says why this is worth its fragility.
+/// <see cref="Console.Out"/> (<c>LogLevelLoggerWriter.WrapperTextWriter</c>): its property <c>CurrentRuntimeApiHeaders</c>
+/// (every version), backed since October 2025 by the field <c>_currentRuntimeApiHeaders</c>, or
+/// <c>_currentRuntimeApiHeadersStorage</c> when one process serves several invocations at once; the headers object has
+/// <c>AwsRequestId</c>, <c>TraceId</c> and <c>DeadlineMs</c>. Those are read here by name, the property first, and
+/// nothing else of it: a runtime whose writer looks otherwise yields null (the function host then says so once), and
+/// the CLI's invoker installs a writer of this shape, so a local invocation has ids too. docs/decisions.md says why
+/// this is worth its fragility.
 /// </summary>
 public static class ManagedRuntimeInvocation
 {
-    /// <summary>The field holding the headers of the invocation being served.</summary>
+    /// <summary>The property holding the headers of the invocation being served.</summary>
+    public const string HeadersProperty = "CurrentRuntimeApiHeaders";
+
+    /// <summary>The field behind it in the runtime's current versions.</summary>
     public const string HeadersField = "_currentRuntimeApiHeaders";
 
     /// <summary>The same, as an <c>AsyncLocal</c>, in a runtime serving several invocations at once.</summary>
@@ -78,7 +83,7 @@ public static class ManagedRuntimeInvocation
             }
 
             var shape = Shape.Of(writer.GetType());
-            var headers = shape.Headers?.GetValue(writer);
+            var headers = shape.CurrentHeaders?.GetValue(writer) ?? shape.Headers?.GetValue(writer);
             if (headers is null && shape.ConcurrentHeaders?.GetValue(writer) is { } storage)
             {
                 headers = Shape.Of(storage.GetType()).Value?.GetValue(storage);
@@ -102,7 +107,7 @@ public static class ManagedRuntimeInvocation
     }
 
     // What one type offers of the names above, looked up once per type: every log line asks.
-    private sealed record Shape(FieldInfo? Inner, FieldInfo? Headers, FieldInfo? ConcurrentHeaders, PropertyInfo? Value,
+    private sealed record Shape(FieldInfo? Inner, PropertyInfo? CurrentHeaders, FieldInfo? Headers, FieldInfo? ConcurrentHeaders, PropertyInfo? Value,
         PropertyInfo? RequestId, PropertyInfo? TraceId, PropertyInfo? DeadlineMs)
     {
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Shape> Known = new();
@@ -110,7 +115,7 @@ public static class ManagedRuntimeInvocation
         [UnconditionalSuppressMessage("Trimming", "IL2070",
             Justification = "Only the managed runtime's console writer is read, on the managed runtime, which does not trim; a native bundle begins its invocations itself, so what this finds there is never needed.")]
         public static Shape Of(Type type) => Known.GetOrAdd(type, static t => new Shape(
-            t.GetField("_out", Instance), t.GetField(HeadersField, Instance), t.GetField(ConcurrentHeadersField, Instance),
+            t.GetField("_out", Instance), t.GetProperty(HeadersProperty, Instance), t.GetField(HeadersField, Instance), t.GetField(ConcurrentHeadersField, Instance),
             t.GetProperty("Value", Instance), t.GetProperty("AwsRequestId", Instance), t.GetProperty("TraceId", Instance),
             t.GetProperty("DeadlineMs", Instance)));
     }

@@ -36,6 +36,8 @@ public sealed class StorageStack : Stack
 
         DataBucket = SecureBucket("DataBucket", "data-bucket/");
         PlotBucket = SecureBucket("PlotBucket", "plot-bucket/");
+        // The kept log bucket keeps its policy too (TLS only; S3's log delivery from these two buckets alone).
+        AccessLogBucket.Policy?.ApplyRemovalPolicy(RemovalPolicy.RETAIN);
         // Object events go to EventBridge through the bucket's own notification setting, which CloudFormation
         // supports natively; the L2 property would add a custom-resource Lambda function to set it instead.
         ((CfnBucket)DataBucket.Node.DefaultChild!).NotificationConfiguration = new CfnBucket.NotificationConfigurationProperty
