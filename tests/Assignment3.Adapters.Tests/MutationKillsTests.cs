@@ -156,53 +156,21 @@ public sealed class ChartRendererMutationKillsTests
         Assert.Equal("chart", error.ParamName);
     }
 
-    /// <summary>A decoded chart and its plot frame: the first and last rows, the first and last columns, with a black
-    /// run across most of the image.</summary>
-    private sealed class Pixels
+    /// <summary>Where colours fall inside a chart's frame (<see cref="ChartPixels"/> finds it).</summary>
+    private sealed class Pixels(ChartPixels chart)
     {
-        private readonly SKColor[,] _colors;
-
-        private Pixels(SKColor[,] colors, int top, int bottom, int left, int right) =>
-            (_colors, Top, Bottom, Left, Right) = (colors, top, bottom, left, right);
-
-        public int Top { get; }
-
-        public int Bottom { get; }
-
-        public int Left { get; }
-
-        public int Right { get; }
-
         public static bool IsRed(SKColor c) => c.Red > 200 && c.Green < 90 && c.Blue < 90;
 
         // ScottPlot's first series colour, #1F77B4.
         public static bool IsBlue(SKColor c) => c.Blue > 140 && c.Red < 90 && c.Green is > 80 and < 160;
 
-        public static Pixels Of(byte[] png)
-        {
-            using var bitmap = SKBitmap.Decode(png);
-            var (width, height) = (bitmap.Width, bitmap.Height);
-            var colors = new SKColor[height, width];
-            for (var y = 0; y < height; y++)
-            {
-                for (var x = 0; x < width; x++)
-                {
-                    colors[y, x] = bitmap.GetPixel(x, y);
-                }
-            }
-
-            static bool Black(SKColor c) => c.Red < 100 && c.Green < 100 && c.Blue < 100;
-            var rows = Enumerable.Range(0, height).Where(y => Run(width, x => Black(colors[y, x])) > width * 6 / 10).ToList();
-            var columns = Enumerable.Range(0, width).Where(x => Run(height, y => Black(colors[y, x])) > height * 6 / 10).ToList();
-            Assert.True(rows.Count > 0 && columns.Count > 0, "no plot frame found");
-            return new Pixels(colors, rows[0], rows[^1], columns[0], columns[^1]);
-        }
+        public static Pixels Of(byte[] png) => new(ChartPixels.Of(png));
 
         /// <summary>The mean row, inside the frame, of the rows where at least that share of the frame's width matches.</summary>
         public double? MeanRowOf(Func<SKColor, bool> match, double minimumShare)
         {
-            var rows = Enumerable.Range(Top + 1, Bottom - Top - 1)
-                .Where(y => Enumerable.Range(Left + 1, Right - Left - 1).Count(x => match(_colors[y, x])) >= (Right - Left) * minimumShare)
+            var rows = Enumerable.Range(chart.Top + 1, chart.Bottom - chart.Top - 1)
+                .Where(y => Enumerable.Range(chart.Left + 1, chart.Right - chart.Left - 1).Count(x => match(chart[x, y])) >= (chart.Right - chart.Left) * minimumShare)
                 .ToList();
             return rows.Count == 0 ? null : rows.Average();
         }
@@ -210,28 +178,16 @@ public sealed class ChartRendererMutationKillsTests
         /// <summary>The mean column of the matching pixels inside the frame, right of that share of its width.</summary>
         public double? MeanColumnOf(Func<SKColor, bool> match, double fromShareOfWidth)
         {
-            var start = Left + 1 + (int)((Right - Left) * fromShareOfWidth);
-            var columns = (from y in Enumerable.Range(Top + 1, Bottom - Top - 1)
-                           from x in Enumerable.Range(start, Right - start)
-                           where match(_colors[y, x])
+            var start = chart.Left + 1 + (int)((chart.Right - chart.Left) * fromShareOfWidth);
+            var columns = (from y in Enumerable.Range(chart.Top + 1, chart.Bottom - chart.Top - 1)
+                           from x in Enumerable.Range(start, chart.Right - start)
+                           where match(chart[x, y])
                            select x).ToList();
             return columns.Count == 0 ? null : columns.Average();
         }
 
-        public double FromTop(double row) => (row - Top) / (Bottom - Top);
+        public double FromTop(double row) => (row - chart.Top) / (chart.Bottom - chart.Top);
 
-        public double FromLeft(double column) => (column - Left) / (Right - Left);
-
-        private static int Run(int length, Func<int, bool> isSet)
-        {
-            var (longest, current) = (0, 0);
-            for (var i = 0; i < length; i++)
-            {
-                current = isSet(i) ? current + 1 : 0;
-                longest = Math.Max(longest, current);
-            }
-
-            return longest;
-        }
+        public double FromLeft(double column) => (column - chart.Left) / (chart.Right - chart.Left);
     }
 }

@@ -33,61 +33,25 @@ public static class ChartImage
     /// <summary>Counts the glyph-like shapes of each text region of <paramref name="png"/>.</summary>
     public static ChartText Text(byte[] png)
     {
-        using var bitmap = SKBitmap.Decode(png) ?? throw new ArgumentException("not an image Skia can decode", nameof(png));
-        var dark = DarkMask(bitmap);
-        var (width, height) = (bitmap.Width, bitmap.Height);
-        var rows = Enumerable.Range(0, height).Where(y => LongestRun(width, x => dark[y, x]) > width * 6 / 10).ToList();
-        var columns = Enumerable.Range(0, width).Where(x => LongestRun(height, y => dark[y, x]) > height * 6 / 10).ToList();
-        if (rows.Count == 0 || columns.Count == 0)
-        {
-            throw new ArgumentException("no plot frame found: not a chart of this renderer", nameof(png));
-        }
-
-        var (top, bottom, left) = (rows[0], rows[^1], columns[0]);
+        var chart = ChartPixels.Of(png);
+        var (width, height, top, bottom, left) = (chart.Width, chart.Height, chart.Top, chart.Bottom, chart.Left);
         return new ChartText(
-            Title: Glyphs(dark, new SKRectI(0, 0, width, top)),
-            Left: Glyphs(dark, new SKRectI(0, top, left, bottom)),
-            Bottom: Glyphs(dark, new SKRectI(0, bottom + 1, width, height)),
-            Legend: Glyphs(dark, new SKRectI(left + 1, top + 1, Math.Min(width, left + (width * 3 / 10)), Math.Min(bottom, top + (height * 15 / 100)))));
+            Title: Glyphs(chart, new SKRectI(0, 0, width, top)),
+            Left: Glyphs(chart, new SKRectI(0, top, left, bottom)),
+            Bottom: Glyphs(chart, new SKRectI(0, bottom + 1, width, height)),
+            Legend: Glyphs(chart, new SKRectI(left + 1, top + 1, Math.Min(width, left + (width * 3 / 10)), Math.Min(bottom, top + (height * 15 / 100)))));
     }
 
-    private static bool[,] DarkMask(SKBitmap bitmap)
+    private static int Glyphs(ChartPixels chart, SKRectI region)
     {
-        var dark = new bool[bitmap.Height, bitmap.Width];
-        for (var y = 0; y < bitmap.Height; y++)
-        {
-            for (var x = 0; x < bitmap.Width; x++)
-            {
-                var pixel = bitmap.GetPixel(x, y);
-                dark[y, x] = pixel.Alpha > 128 && pixel.Red + pixel.Green + pixel.Blue < 384;
-            }
-        }
-
-        return dark;
-    }
-
-    private static int LongestRun(int length, Func<int, bool> isDark)
-    {
-        var (longest, current) = (0, 0);
-        for (var i = 0; i < length; i++)
-        {
-            current = isDark(i) ? current + 1 : 0;
-            longest = Math.Max(longest, current);
-        }
-
-        return longest;
-    }
-
-    private static int Glyphs(bool[,] dark, SKRectI region)
-    {
-        var seen = new bool[dark.GetLength(0), dark.GetLength(1)];
+        var seen = new bool[chart.Height, chart.Width];
         var glyphs = 0;
         var pending = new Stack<(int X, int Y)>();
         for (var y = region.Top; y < region.Bottom; y++)
         {
             for (var x = region.Left; x < region.Right; x++)
             {
-                if (!dark[y, x] || seen[y, x])
+                if (!chart.IsDark(x, y) || seen[y, x])
                 {
                     continue;
                 }
@@ -104,7 +68,7 @@ public static class ChartImage
                         for (var dx = -1; dx <= 1; dx++)
                         {
                             var (nx, ny) = (at.X + dx, at.Y + dy);
-                            if (nx >= region.Left && nx < region.Right && ny >= region.Top && ny < region.Bottom && dark[ny, nx] && !seen[ny, nx])
+                            if (nx >= region.Left && nx < region.Right && ny >= region.Top && ny < region.Bottom && chart.IsDark(nx, ny) && !seen[ny, nx])
                             {
                                 seen[ny, nx] = true;
                                 pending.Push((nx, ny));
@@ -121,5 +85,67 @@ public static class ChartImage
         }
 
         return glyphs;
+    }
+}
+
+/// <summary>
+/// A decoded chart and its plot frame: the first and last rows and the first and last columns with a dark run across
+/// most of the image. The frame is drawn outside everything plotted, so a long line inside it never stands in for it.
+/// </summary>
+public sealed class ChartPixels
+{
+    private readonly SKColor[,] _colors;
+
+    private ChartPixels(SKColor[,] colors, int top, int bottom, int left, int right) =>
+        (_colors, Top, Bottom, Left, Right) = (colors, top, bottom, left, right);
+
+    public int Width => _colors.GetLength(1);
+
+    public int Height => _colors.GetLength(0);
+
+    public int Top { get; }
+
+    public int Bottom { get; }
+
+    public int Left { get; }
+
+    public int Right { get; }
+
+    public SKColor this[int x, int y] => _colors[y, x];
+
+    /// <summary>Opaque and darker than mid grey: ink, not background or grid.</summary>
+    public bool IsDark(int x, int y) => _colors[y, x] is var c && c.Alpha > 128 && c.Red + c.Green + c.Blue < 384;
+
+    public static ChartPixels Of(byte[] png)
+    {
+        using var bitmap = SKBitmap.Decode(png) ?? throw new ArgumentException("not an image Skia can decode", nameof(png));
+        var colors = new SKColor[bitmap.Height, bitmap.Width];
+        for (var y = 0; y < bitmap.Height; y++)
+        {
+            for (var x = 0; x < bitmap.Width; x++)
+            {
+                colors[y, x] = bitmap.GetPixel(x, y);
+            }
+        }
+
+        var chart = new ChartPixels(colors, 0, 0, 0, 0);
+        var (width, height) = (chart.Width, chart.Height);
+        var rows = Enumerable.Range(0, height).Where(y => LongestRun(width, x => chart.IsDark(x, y)) > width * 6 / 10).ToList();
+        var columns = Enumerable.Range(0, width).Where(x => LongestRun(height, y => chart.IsDark(x, y)) > height * 6 / 10).ToList();
+        return rows.Count == 0 || columns.Count == 0
+            ? throw new ArgumentException("no plot frame found: not a chart of this renderer", nameof(png))
+            : new ChartPixels(colors, rows[0], rows[^1], columns[0], columns[^1]);
+    }
+
+    private static int LongestRun(int length, Func<int, bool> isDark)
+    {
+        var (longest, current) = (0, 0);
+        for (var i = 0; i < length; i++)
+        {
+            current = isDark(i) ? current + 1 : 0;
+            longest = Math.Max(longest, current);
+        }
+
+        return longest;
     }
 }
