@@ -15,7 +15,7 @@ public sealed class ChartRendererTests
     {
         long[] sizes = [0, 18, 27, 0, 2];
         var points = sizes.Select((size, i) => new SizeRecord(bucket, T0.AddMilliseconds(i * 1500), size, size > 0 ? 1 : 0)).ToList();
-        return new SizeChart(bucket, points, points[2], width, height);
+        return new SizeChart(bucket, TimeSpan.FromSeconds(10), points, points[2], width, height);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class ChartRendererTests
     [Fact]
     public void A_single_point_renders_with_its_text()
     {
-        var single = new SizeChart("one-point", [new SizeRecord("one-point", T0, 2, 1)], new SizeRecord("one-point", T0, 2, 1), 400, 300);
+        var single = new SizeChart("one-point", TimeSpan.FromSeconds(10), [new SizeRecord("one-point", T0, 2, 1)], new SizeRecord("one-point", T0, 2, 1), 400, 300);
 
         var png = new ScottPlotSizeChartRenderer().RenderPng(single);
 
@@ -117,7 +117,7 @@ public sealed class ChartRendererTests
     [Fact]
     public void An_empty_chart_is_refused()
     {
-        var empty = new SizeChart("b", [], new SizeRecord("b", T0, 0, 0), 400, 300);
+        var empty = new SizeChart("b", TimeSpan.FromSeconds(10), [], new SizeRecord("b", T0, 0, 0), 400, 300);
 
         Assert.Throws<ArgumentException>(() => new ScottPlotSizeChartRenderer().RenderPng(empty));
     }
@@ -146,7 +146,7 @@ public sealed class ChartRendererTests
         }
 
         var cli = Path.Combine(AppContext.BaseDirectory, "assignment3.dll");
-        var command = WithoutFonts.Wrap(["dotnet", cli, "--state", state.Path, "plot", "fonts-check", "--window", "6s"]);
+        var command = WithoutFonts.Wrap(["dotnet", cli, "--state", state.Path, "plot", "fonts-check", "--window", "10s"]);
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
         command.Skip(1).ToList().ForEach(start.ArgumentList.Add);
         using var process = Process.Start(start)!;

@@ -79,7 +79,7 @@ public sealed class ChartRendererMutationKillsTests
     private static SizeChart Chart(long[] sizes, long largest, int width = 1000, int height = 600, double stepSeconds = 1.5)
     {
         var points = sizes.Select((size, i) => new SizeRecord("mutation-check", T0.AddSeconds(i * stepSeconds), size, size > 0 ? 1 : 0)).ToList();
-        return new SizeChart("mutation-check", points, new SizeRecord("mutation-check", T0.AddMinutes(-5), largest, 1), width, height);
+        return new SizeChart("mutation-check", TimeSpan.FromSeconds(10), points, new SizeRecord("mutation-check", T0.AddMinutes(-5), largest, 1), width, height);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ internal static class RenderBenchmark
     ];
 
     /// <summary>The chart the plotting benchmark draws: 20 points 450 ms apart, 1000×600.</summary>
-    public static SizeChart Chart(string bucket, IReadOnlyList<SizeRecord> points) => new(bucket, points, points.MaxBy(p => p.TotalSize)!, 1000, 600);
+    public static SizeChart Chart(string bucket, IReadOnlyList<SizeRecord> points) => new(bucket, TimeSpan.FromSeconds(10), points, points.MaxBy(p => p.TotalSize)!, 1000, 600);
 
     public static (double RenderMedianMs, IReadOnlyList<PngEncodingFigures> Encodings) Run(SizeChart chart, int runs)
     {

@@ -119,7 +119,7 @@ public sealed class MutationKillsTests
     public async Task A_failing_maximum_lookup_fails_the_chart_even_when_there_is_no_history()
     {
         var history = new Mock<IHistoryRepository>(MockBehavior.Strict);
-        history.Setup(h => h.GetRecentAsync("data-bucket", It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        history.Setup(h => h.GetRecentAsync("data-bucket", It.IsAny<TimeSpan>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
         history.Setup(h => h.GetLargestAsync("data-bucket", It.IsAny<CancellationToken>())).ThrowsAsync(new TimeoutException("index unavailable"));
         var handler = new RenderSizeChartHandler(history.Object, new RecordingChartRenderer(), new InMemoryBlobStore(), new ChartSettings("plot-bucket"));
 
@@ -224,5 +224,11 @@ public sealed class MutationKillsTests
             Task.FromResult<IReadOnlyList<SizeRecord>>([]);
 
         public Task<SizeRecord?> GetLargestAsync(string bucketName, CancellationToken cancellationToken) => Task.FromResult<SizeRecord?>(null);
+
+        public Task<IReadOnlyList<SizeRecord>> GetRecentAsync(string bucketName, TimeSpan window, int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<SizeRecord>>([]);
+
+        public Task<IReadOnlyList<SizeSummary>> GetSummariesAsync(string bucketName, TimeSpan resolution, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<SizeSummary>>([]);
     }
 }

@@ -30,7 +30,8 @@ public sealed class RenderSizeChartTests
 
         var chart = Assert.Single(harness.Renderer.Charts);
         Assert.Equal([18L, 27L, 0L, 2L], chart.Points.Select(p => p.TotalSize));
-        Assert.Equal(4, result.PointsDrawn);
+        Assert.Empty(chart.Slots);
+        Assert.Equal((4, 4L, (TimeSpan?)null), (result.PointsDrawn, result.Changes, result.Resolution));
         Assert.Equal((Latest.AddSeconds(-10), Latest), (result.From, result.To));
     }
 
@@ -52,13 +53,13 @@ public sealed class RenderSizeChartTests
     {
         var latest = new SizeRecord("data-bucket", Latest, 2, 1);
         var history = new Mock<IHistoryRepository>(MockBehavior.Strict);
-        history.Setup(h => h.GetRecentAsync("data-bucket", TimeSpan.FromSeconds(3), It.IsAny<CancellationToken>())).ReturnsAsync([latest]);
+        history.Setup(h => h.GetRecentAsync("data-bucket", TimeSpan.FromSeconds(3), RenderSizeChartHandler.MaxRecordsDrawn + 1, It.IsAny<CancellationToken>())).ReturnsAsync([latest]);
         history.Setup(h => h.GetLargestAsync("data-bucket", It.IsAny<CancellationToken>())).ReturnsAsync(latest);
         using var harness = new DomainHarness(configure: s => s.Replace(ServiceDescriptor.Singleton(history.Object)));
 
         var result = Assert.IsType<SizeChartResult.Rendered>(await harness.Send(new RenderSizeChart("data-bucket", TimeSpan.FromSeconds(3))));
 
-        history.Verify(h => h.GetRecentAsync("data-bucket", TimeSpan.FromSeconds(3), It.IsAny<CancellationToken>()), Times.Once);
+        history.Verify(h => h.GetRecentAsync("data-bucket", TimeSpan.FromSeconds(3), RenderSizeChartHandler.MaxRecordsDrawn + 1, It.IsAny<CancellationToken>()), Times.Once);
         history.Verify(h => h.GetLargestAsync("data-bucket", It.IsAny<CancellationToken>()), Times.Once);
         // Nothing else was read (no range query, no scan), and the chart is drawn from those two answers.
         history.VerifyNoOtherCalls();
@@ -82,6 +83,75 @@ public sealed class RenderSizeChartTests
         Assert.Equal(expectedMax, result.Largest.TotalSize);
         Assert.Equal(expectedMax, chart.Largest.TotalSize);
         Assert.All(chart.Points, point => Assert.True(point.TotalSize <= chart.Largest.TotalSize));
+    }
+
+    [Theory]
+    [InlineData(RenderSizeChartHandler.MaxRecordsDrawn, false)]
+    [InlineData(RenderSizeChartHandler.MaxRecordsDrawn + 1, true)]
+    public async Task A_window_is_drawn_record_by_record_up_to_the_bound_and_summarised_beyond(int recordsInWindow, bool summarised)
+    {
+        using var harness = new DomainHarness();
+        await Seed(harness, [.. Enumerable.Range(0, recordsInWindow).Select(i => (-i * 5, (long)i))]);
+
+        var result = Assert.IsType<SizeChartResult.Rendered>(
+            await harness.Send(new RenderSizeChart("data-bucket", TimeSpan.FromMilliseconds(5 * (recordsInWindow - 1)))));
+
+        var chart = Assert.Single(harness.Renderer.Charts);
+        Assert.Equal(recordsInWindow, chart.Changes);
+        Assert.Equal(recordsInWindow, result.Changes);
+        if (summarised)
+        {
+            Assert.Equal(SummaryResolutions.All[0], result.Resolution);
+            Assert.Equal([new SizeRecord("data-bucket", Latest, 0, 1)], chart.Points);
+            Assert.Equal(chart.Slots.Count + 1, result.PointsDrawn);
+        }
+        else
+        {
+            Assert.Empty(chart.Slots);
+            Assert.Equal(recordsInWindow, chart.Points.Count);
+        }
+    }
+
+    /// <summary>
+    /// One change a second for 30 days is 2,592,000 records. The chart reads at most the stated bound, and each of its
+    /// slots keeps the smallest and largest record of its hour: a one-record spike and a one-record drop to zero in the
+    /// middle of the month are both on the chart's data.
+    /// </summary>
+    [Fact]
+    public async Task A_thirty_day_window_over_a_month_of_changes_reads_a_bounded_number_of_items_and_keeps_every_peak_and_trough()
+    {
+        const int Seconds = 30 * 24 * 3600;
+        var start = Latest.AddSeconds(-(Seconds - 1));
+        var spikeAt = start.AddDays(15).AddSeconds(1234);
+        var dropAt = start.AddDays(20).AddSeconds(77);
+        var counting = (ReadCountingHistory?)null;
+        using var harness = new DomainHarness(configure: s => s.Replace(ServiceDescriptor.Singleton<IHistoryRepository>(_ => counting!)));
+        counting = new ReadCountingHistory(harness.History);
+        var records = new SizeRecord[Seconds];
+        for (var i = 0; i < Seconds; i++)
+        {
+            var time = start.AddSeconds(i);
+            var size = time == spikeAt ? 1_000_000 : time == dropAt ? 0 : 5_000 + ((i * 7919L) % 1000);
+            records[i] = new SizeRecord("data-bucket", time, size, 3);
+            await harness.History.AppendAsync(records[i], null, default);
+        }
+
+        var result = Assert.IsType<SizeChartResult.Rendered>(await harness.Send(new RenderSizeChart("data-bucket", TimeSpan.FromDays(30))));
+
+        const int Bound = RenderSizeChartHandler.MaxRecordsDrawn + 1 + RenderSizeChartHandler.MaxSlotsDrawn + 2 + 1;
+        Assert.InRange(counting.ItemsRead, 1, Bound);
+        var chart = Assert.Single(harness.Renderer.Charts);
+        Assert.Equal(TimeSpan.FromHours(1), result.Resolution);
+        Assert.InRange(chart.Slots.Count, 720, 721);
+        Assert.Equal(Seconds, chart.Changes);
+        Assert.Equal(records[^1], chart.Latest);
+        Assert.Contains(chart.Slots, slot => slot.Largest.Time == spikeAt && slot.Largest.TotalSize == 1_000_000);
+        Assert.Contains(chart.Slots, slot => slot.Smallest.Time == dropAt && slot.Smallest.TotalSize == 0);
+        Assert.Equal(1_000_000, chart.Largest.TotalSize);
+        // Every slot holds exactly its hour's extremes, not a sample.
+        var hours = records.GroupBy(r => SizeSummary.SlotStart(r.Time, TimeSpan.FromHours(1)))
+            .ToDictionary(g => g.Key, g => (Min: g.Min(r => r.TotalSize), Max: g.Max(r => r.TotalSize), Count: g.LongCount()));
+        Assert.All(chart.Slots, slot => Assert.Equal(hours[slot.Start], (slot.Smallest.TotalSize, slot.Largest.TotalSize, slot.Changes)));
     }
 
     [Fact]
@@ -140,8 +210,12 @@ public sealed class LaggingIndexHistory(IHistoryRepository inner) : IHistoryRepo
     public Task<IReadOnlyList<SizeRecord>> GetRangeAsync(string bucketName, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken) =>
         inner.GetRangeAsync(bucketName, earliest, latest, cancellationToken);
 
-    public Task<IReadOnlyList<SizeRecord>> GetRecentAsync(string bucketName, TimeSpan window, CancellationToken cancellationToken) =>
-        inner.GetRecentAsync(bucketName, window, cancellationToken);
+    public Task<IReadOnlyList<SizeRecord>> GetRecentAsync(string bucketName, TimeSpan window, int limit, CancellationToken cancellationToken) =>
+        inner.GetRecentAsync(bucketName, window, limit, cancellationToken);
+
+    public Task<IReadOnlyList<SizeSummary>> GetSummariesAsync(
+        string bucketName, TimeSpan resolution, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken) =>
+        inner.GetSummariesAsync(bucketName, resolution, earliest, latest, cancellationToken);
 
     public Task<SizeRecord?> GetLargestAsync(string bucketName, CancellationToken cancellationToken) => Task.FromResult(Answer);
 }

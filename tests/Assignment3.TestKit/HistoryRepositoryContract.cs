@@ -78,11 +78,11 @@ public abstract class HistoryRepositoryContract
 
         await repository.AppendAsync(At(Bucket("recent-other"), 1000, 1), null, default);
 
-        var recent = await repository.GetRecentAsync(bucket, TimeSpan.FromSeconds(10), default);
+        var recent = await repository.GetRecentAsync(bucket, TimeSpan.FromSeconds(10), 1000, default);
 
         Assert.Equal(new long[] { -10_000, -3000, 0 }, recent.Select(r => (long)(r.Time - T0).TotalMilliseconds));
         Assert.Equal(At(bucket, 0, 0), recent[^1]);
-        Assert.Empty(await repository.GetRecentAsync(Bucket("recent-none"), TimeSpan.FromSeconds(10), default));
+        Assert.Empty(await repository.GetRecentAsync(Bucket("recent-none"), TimeSpan.FromSeconds(10), 1000, default));
     }
 
     [Fact]
@@ -96,11 +96,115 @@ public abstract class HistoryRepositoryContract
             await repository.AppendAsync(At(bucket, i * 10, i), null, default);
         }
 
-        var recent = await repository.GetRecentAsync(bucket, TimeSpan.FromMilliseconds((InWindow - 1) * 10), default);
+        var recent = await repository.GetRecentAsync(bucket, TimeSpan.FromMilliseconds((InWindow - 1) * 10), 1000, default);
 
         Assert.Equal(Enumerable.Range(0, InWindow).Select(i => (long)i), recent.Select(r => r.TotalSize));
-        var shortWindow = await repository.GetRecentAsync(bucket, TimeSpan.FromMilliseconds(490), default);
+        var shortWindow = await repository.GetRecentAsync(bucket, TimeSpan.FromMilliseconds(490), 1000, default);
         Assert.Equal(Enumerable.Range(InWindow - 50, 50).Select(i => (long)i), shortWindow.Select(r => r.TotalSize));
+    }
+
+    [Fact]
+    public async Task Recent_gives_at_most_the_limit_the_newest_ones_oldest_first()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("recent-limit");
+        for (var i = 0; i < 130; i++)
+        {
+            await repository.AppendAsync(At(bucket, i * 10, i), null, default);
+        }
+
+        var limited = await repository.GetRecentAsync(bucket, TimeSpan.FromDays(1), 120, default);
+        var few = await repository.GetRecentAsync(bucket, TimeSpan.FromDays(1), 3, default);
+
+        Assert.Equal(Enumerable.Range(10, 120).Select(i => (long)i), limited.Select(r => r.TotalSize));
+        Assert.Equal(new long[] { 127, 128, 129 }, few.Select(r => r.TotalSize));
+    }
+
+    [Fact]
+    public async Task Every_resolution_summarises_its_slot_smallest_largest_last_and_changes()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("summaries");
+        // Appended out of time order: a summary must not depend on arrival order.
+        var records = new[] { At(bucket, 12_000, 5, 2), At(bucket, 3_000, 40, 4), At(bucket, 9_999, 1, 1), At(bucket, 65_000, 7, 3), At(bucket, 500, 40, 5) };
+        foreach (var record in records)
+        {
+            await repository.AppendAsync(record, null, default);
+        }
+
+        foreach (var resolution in SummaryResolutions.All)
+        {
+            var expected = records.GroupBy(r => SizeSummary.SlotStart(r.Time, resolution))
+                .Select(slot => slot.OrderBy(r => r.Time).Aggregate((SizeSummary?)null, (summary, r) => summary?.Add(r) ?? SizeSummary.Of(r, resolution))!)
+                .OrderBy(summary => summary.Start).ToList();
+
+            var summaries = await repository.GetSummariesAsync(bucket, resolution, T0, T0.AddMinutes(2), default);
+
+            Assert.Equal(expected, summaries);
+        }
+
+        var tenSeconds = await repository.GetSummariesAsync(bucket, TimeSpan.FromSeconds(10), T0, T0.AddMinutes(2), default);
+        Assert.Equal(
+            [(0L, 1L, 40L, 500L, 9_999L, 3L), (10_000, 5, 5, 12_000, 12_000, 1), (60_000, 7, 7, 65_000, 65_000, 1)],
+            tenSeconds.Select(s => ((long)(s.Start - T0).TotalMilliseconds, s.Smallest.TotalSize, s.Largest.TotalSize,
+                (long)(s.Largest.Time - T0).TotalMilliseconds, (long)(s.Last.Time - T0).TotalMilliseconds, s.Changes)));
+    }
+
+    [Fact]
+    public async Task Summaries_cover_every_slot_the_range_touches_and_no_other()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("summary-range");
+        foreach (var seconds in new[] { -1, 0, 59, 60, 125, 180 })
+        {
+            await repository.AppendAsync(At(bucket, seconds * 1000, seconds + 10), null, default);
+        }
+
+        await repository.AppendAsync(At(Bucket("summary-range-other"), 70_000, 1), null, default);
+
+        // 00:00:30 to 00:02:05: the first slot begins before the range and is still given whole.
+        var minutes = await repository.GetSummariesAsync(bucket, TimeSpan.FromMinutes(1), T0.AddSeconds(30), T0.AddSeconds(125), default);
+
+        Assert.Equal([0L, 60_000, 120_000], minutes.Select(s => (long)(s.Start - T0).TotalMilliseconds));
+        Assert.Equal([2L, 1, 1], minutes.Select(s => s.Changes));
+        Assert.Empty(await repository.GetSummariesAsync(Bucket("summary-none"), TimeSpan.FromHours(1), T0, T0.AddDays(1), default));
+    }
+
+    [Fact]
+    public async Task A_refused_record_changes_no_summary()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("summary-refused");
+        var key = Guid.NewGuid().ToString();
+        await repository.AppendAsync(At(bucket, 0, 18), key, default);
+
+        Assert.Equal(AppendOutcome.TimeTaken, (await repository.AppendAsync(At(bucket, 0, 1000), null, default)).Outcome);
+        Assert.Equal(AppendOutcome.AlreadyRecorded, (await repository.AppendAsync(At(bucket, 5, 2000), key, default)).Outcome);
+
+        foreach (var resolution in SummaryResolutions.All)
+        {
+            var summary = Assert.Single(await repository.GetSummariesAsync(bucket, resolution, T0, T0, default));
+            Assert.Equal((18L, 18L, 1L), (summary.Smallest.TotalSize, summary.Largest.TotalSize, summary.Changes));
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_to_one_slot_are_all_summarised()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("summary-racing");
+        const int Writers = 6;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, Writers).Select(i =>
+            Task.Run(() => repository.AppendAsync(At(bucket, i, 100 + i), null, default))));
+
+        Assert.All(results, r => Assert.Equal(AppendOutcome.Appended, r.Outcome));
+        foreach (var resolution in SummaryResolutions.All)
+        {
+            var summary = Assert.Single(await repository.GetSummariesAsync(bucket, resolution, T0, T0.AddSeconds(1), default));
+            Assert.Equal((100L, 100L + Writers - 1, Writers - 1L, (long)Writers),
+                (summary.Smallest.TotalSize, summary.Largest.TotalSize, (long)(summary.Last.Time - T0).TotalMilliseconds, summary.Changes));
+        }
     }
 
     [Fact]

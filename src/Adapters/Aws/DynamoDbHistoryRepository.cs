@@ -41,7 +41,8 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
     // A transaction can be cancelled without any condition failing: by a concurrent transaction on the same item
     // (two deliveries of one event; the next try sees the winner's marker) or for lack of capacity. The SDK does not
     // retry cancellations, so these are retried here, a bounded number of times with jittered exponential backoff.
-    private const int MaxCancellationRetries = 5;
+    // Appends to one bucket also race for its summaries: ten tries absorb a handful of concurrent writers per bucket.
+    private const int MaxCancellationRetries = 10;
     private static readonly string[] RetriedCancellations = ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"];
 
     private const string MarkerPrefix = "event#";
@@ -49,26 +50,35 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
     private const string NotExists = "attribute_not_exists(" + HistorySchema.BucketAttribute + ")";
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The record's summaries are read first (one strongly consistent <c>BatchGetItem</c>), folded, and written in the
+    /// record's transaction, each conditioned on still holding the change count that was read: a concurrent append to
+    /// the same slot cancels the transaction, and the whole append is tried again from the read.
+    /// </remarks>
     public async Task<AppendResult> AppendAsync(SizeRecord record, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var items = new List<TransactWriteItem> { new() { Put = new Put { TableName = tableName, Item = ToItem(record), ConditionExpression = NotExists } } };
-        if (idempotencyKey is not null)
-        {
-            items.Add(new TransactWriteItem
-            {
-                Put = new Put
-                {
-                    TableName = tableName,
-                    Item = ToMarker(idempotencyKey, record),
-                    ConditionExpression = NotExists,
-                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-                },
-            });
-        }
-
         for (var attempt = 0; ; attempt++)
         {
+            var summaries = await ReadSummariesOfAsync(record, cancellationToken);
+            var items = new List<TransactWriteItem> { new() { Put = new Put { TableName = tableName, Item = ToItem(record), ConditionExpression = NotExists } } };
+            if (idempotencyKey is not null)
+            {
+                items.Add(new TransactWriteItem
+                {
+                    Put = new Put
+                    {
+                        TableName = tableName,
+                        Item = ToMarker(idempotencyKey, record),
+                        ConditionExpression = NotExists,
+                        ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                    },
+                });
+            }
+
+            var firstSummary = items.Count;
+            items.AddRange(SummaryResolutions.All.Select(resolution => new TransactWriteItem { Put = SummaryPut(record, resolution, summaries) }));
+
             try
             {
                 await client.TransactWriteItemsAsync(new TransactWriteItemsRequest
@@ -82,10 +92,9 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
             catch (TransactionCanceledException ex)
             {
                 var reasons = ex.CancellationReasons ?? [];
-                var markerReason = reasons.ElementAtOrDefault(1);
-                if (markerReason?.Code == ConditionalCheckFailed)
+                if (idempotencyKey is not null && reasons.ElementAtOrDefault(1) is { Code: ConditionalCheckFailed } markerReason)
                 {
-                    return new AppendResult(AppendOutcome.AlreadyRecorded, FromMarker(idempotencyKey!, markerReason.Item));
+                    return new AppendResult(AppendOutcome.AlreadyRecorded, FromMarker(idempotencyKey, markerReason.Item));
                 }
 
                 if (reasons.ElementAtOrDefault(0)?.Code == ConditionalCheckFailed)
@@ -93,9 +102,11 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
                     return new AppendResult(AppendOutcome.TimeTaken, record);
                 }
 
-                if (reasons.Any(r => RetriedCancellations.Contains(r.Code)) && attempt < MaxCancellationRetries)
+                // A summary changed since it was read: another record of the same slot was appended meanwhile.
+                var summaryMoved = reasons.Skip(firstSummary).Any(r => r.Code == ConditionalCheckFailed);
+                if ((summaryMoved || reasons.Any(r => RetriedCancellations.Contains(r.Code))) && attempt < MaxCancellationRetries)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 25 << attempt)), cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 25 << Math.Min(attempt, 6))), cancellationToken);
                     continue;
                 }
 
@@ -154,44 +165,94 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
     }
 
     /// <summary>
-    /// How many records the newest-first read of <see cref="GetRecentAsync"/> asks for: enough for a 10-second window
-    /// of a busy bucket in one request, few enough that the records it reads beyond the window cost next to nothing
-    /// (100 small items are about 2 read units with strong consistency).
+    /// How many records the first newest-first read of <see cref="GetRecentAsync"/> asks for at most: enough for a
+    /// 10-second window of a busy bucket in one request, few enough that the records it reads beyond the window cost
+    /// next to nothing (100 small items are about 2 read units with strong consistency).
     /// </summary>
     public const int RecentPageSize = 100;
 
     /// <inheritdoc />
     /// <remarks>
-    /// One strongly consistent query, newest first, answers both the latest record and its window whenever the
-    /// window holds fewer than <see cref="RecentPageSize"/> records; only a fuller window costs a second read, of
-    /// exactly its range.
+    /// Strongly consistent queries, newest first, each asking for no more than is still missing: the first answers the
+    /// latest record and, whenever the window holds fewer than <see cref="RecentPageSize"/> records, its whole window.
     /// </remarks>
-    public async Task<IReadOnlyList<SizeRecord>> GetRecentAsync(string bucketName, TimeSpan window, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SizeRecord>> GetRecentAsync(string bucketName, TimeSpan window, int limit, CancellationToken cancellationToken)
     {
-        var response = await client.QueryAsync(new QueryRequest
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var newestFirst = new List<SizeRecord>();
+        var request = new QueryRequest
         {
             TableName = tableName,
             KeyConditionExpression = "bucket_name = :b",
             ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":b"] = new() { S = bucketName } },
             ScanIndexForward = false,
-            Limit = RecentPageSize,
+            Limit = Math.Min(limit, RecentPageSize),
             ConsistentRead = true,
-        }, cancellationToken);
-        var newestFirst = (response.Items ?? []).Select(FromItem).ToList();
-        if (newestFirst.Count == 0)
+        };
+        DateTimeOffset? earliest = null;
+        while (true)
         {
-            return [];
+            var response = await client.QueryAsync(request, cancellationToken);
+            var page = (response.Items ?? []).Select(FromItem).ToList();
+            if (earliest is null)
+            {
+                if (page.Count == 0)
+                {
+                    return [];
+                }
+
+                // The latest record is known now: later pages ask only for its window.
+                earliest = page[0].Time - window;
+                request.KeyConditionExpression = "bucket_name = :b AND #t BETWEEN :from AND :to";
+                request.ExpressionAttributeNames = new Dictionary<string, string> { ["#t"] = HistorySchema.TimeAttribute };
+                request.ExpressionAttributeValues[":from"] = Number(earliest.Value.ToUnixTimeMilliseconds());
+                request.ExpressionAttributeValues[":to"] = Number(page[0].TimeMilliseconds);
+            }
+
+            var inWindow = page.TakeWhile(record => record.Time >= earliest).Take(limit - newestFirst.Count).ToList();
+            newestFirst.AddRange(inWindow);
+            if (inWindow.Count < page.Count || newestFirst.Count >= limit || response.LastEvaluatedKey is not { Count: > 0 } next)
+            {
+                break;
+            }
+
+            request.ExclusiveStartKey = next;
+            request.Limit = limit - newestFirst.Count;
         }
 
-        var latest = newestFirst[0];
-        var earliest = latest.Time - window;
-        var pageCoversWindow = newestFirst[^1].Time <= earliest || response.LastEvaluatedKey is not { Count: > 0 };
-        if (!pageCoversWindow)
-        {
-            return await GetRangeAsync(bucketName, earliest, latest.Time, cancellationToken);
-        }
+        newestFirst.Reverse();
+        return newestFirst;
+    }
 
-        return [.. newestFirst.Where(record => record.Time >= earliest).Reverse()];
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SizeSummary>> GetSummariesAsync(
+        string bucketName, TimeSpan resolution, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken)
+    {
+        var summaries = new List<SizeSummary>();
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var response = await client.QueryAsync(new QueryRequest
+            {
+                TableName = tableName,
+                KeyConditionExpression = "bucket_name = :b AND #t BETWEEN :from AND :to",
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#t"] = HistorySchema.TimeAttribute },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":b"] = new() { S = SummaryPartition(bucketName, resolution) },
+                    [":from"] = Number(SizeSummary.SlotStart(earliest, resolution).ToUnixTimeMilliseconds()),
+                    [":to"] = Number(latest.ToUnixTimeMilliseconds()),
+                },
+                ScanIndexForward = true,
+                ConsistentRead = true,
+                ExclusiveStartKey = startKey,
+            }, cancellationToken);
+            summaries.AddRange((response.Items ?? []).Select(item => FromSummaryItem(bucketName, resolution, item)));
+            startKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (startKey is not null);
+
+        return summaries;
     }
 
     /// <inheritdoc />
@@ -271,6 +332,92 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
                 int.Parse(marker["recorded_cnt"].N, CultureInfo.InvariantCulture))
             : throw new InvalidOperationException(
                 $"the idempotency marker of event {idempotencyKey} exists, but DynamoDB did not return it with the cancellation");
+
+    // The summaries of the record's slots as stored now, by resolution; a slot with no summary yet is absent.
+    private async Task<Dictionary<TimeSpan, SizeSummary>> ReadSummariesOfAsync(SizeRecord record, CancellationToken cancellationToken)
+    {
+        var keys = SummaryResolutions.All.Select(resolution => SummaryKey(record, resolution)).ToList();
+        var found = new Dictionary<TimeSpan, SizeSummary>();
+        for (var attempt = 0; keys.Count > 0; attempt++)
+        {
+            var response = await client.BatchGetItemAsync(new BatchGetItemRequest
+            {
+                RequestItems = new Dictionary<string, KeysAndAttributes> { [tableName] = new() { Keys = keys, ConsistentRead = true } },
+            }, cancellationToken);
+            foreach (var item in response.Responses?.GetValueOrDefault(tableName) ?? [])
+            {
+                var resolution = ResolutionOf(item[HistorySchema.BucketAttribute].S);
+                found[resolution] = FromSummaryItem(record.BucketName, resolution, item);
+            }
+
+            // BatchGetItem may leave keys unprocessed (throttling, size); AWS asks for a retry of those with backoff.
+            keys = response.UnprocessedKeys?.GetValueOrDefault(tableName)?.Keys ?? [];
+            if (keys.Count > 0)
+            {
+                if (attempt >= MaxCancellationRetries)
+                {
+                    throw new InvalidOperationException($"DynamoDB left {keys.Count} summaries of {record.BucketName} unread after {attempt + 1} tries");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 25 << Math.Min(attempt, 6))), cancellationToken);
+            }
+        }
+
+        return found;
+    }
+
+    // The folded summary, written only if the stored one still has the change count that was read (or still does not exist).
+    private Put SummaryPut(SizeRecord record, TimeSpan resolution, Dictionary<TimeSpan, SizeSummary> stored)
+    {
+        var put = new Put { TableName = tableName };
+        if (stored.TryGetValue(resolution, out var summary))
+        {
+            put.Item = ToSummaryItem(summary.Add(record));
+            put.ConditionExpression = HistorySchema.ChangesAttribute + " = :changes";
+            put.ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":changes"] = Number(summary.Changes) };
+        }
+        else
+        {
+            put.Item = ToSummaryItem(SizeSummary.Of(record, resolution));
+            put.ConditionExpression = NotExists;
+        }
+
+        return put;
+    }
+
+    private static string SummaryPartition(string bucketName, TimeSpan resolution) =>
+        string.Create(CultureInfo.InvariantCulture, $"{HistorySchema.SummaryPartitionPrefix}{(long)resolution.TotalSeconds}#{bucketName}");
+
+    private static TimeSpan ResolutionOf(string summaryPartition) =>
+        TimeSpan.FromSeconds(long.Parse(summaryPartition.Split('#')[1], CultureInfo.InvariantCulture));
+
+    private static Dictionary<string, AttributeValue> SummaryKey(SizeRecord record, TimeSpan resolution) =>
+        Key(SummaryPartition(record.BucketName, resolution), SizeSummary.SlotStart(record.Time, resolution).ToUnixTimeMilliseconds());
+
+    private static Dictionary<string, AttributeValue> ToSummaryItem(SizeSummary summary)
+    {
+        var item = Key(SummaryPartition(summary.BucketName, summary.Resolution), summary.Start.ToUnixTimeMilliseconds());
+        foreach (var (role, kept) in HistorySchema.SummaryRoles.Zip([summary.Smallest, summary.Largest, summary.Last]))
+        {
+            item[role + "_time"] = Number(kept.TimeMilliseconds);
+            item[role + "_size"] = Number(kept.TotalSize);
+            item[role + "_cnt"] = Number(kept.ObjectCount);
+        }
+
+        item[HistorySchema.ChangesAttribute] = Number(summary.Changes);
+        return item;
+    }
+
+    private static SizeSummary FromSummaryItem(string bucketName, TimeSpan resolution, Dictionary<string, AttributeValue> item)
+    {
+        var kept = HistorySchema.SummaryRoles.Select(role => new SizeRecord(bucketName,
+            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item[role + "_time"].N, CultureInfo.InvariantCulture)),
+            long.Parse(item[role + "_size"].N, CultureInfo.InvariantCulture),
+            int.Parse(item[role + "_cnt"].N, CultureInfo.InvariantCulture))).ToList();
+        return new SizeSummary(bucketName, resolution,
+            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item[HistorySchema.TimeAttribute].N, CultureInfo.InvariantCulture)),
+            kept[0], kept[1], kept[2], long.Parse(item[HistorySchema.ChangesAttribute].N, CultureInfo.InvariantCulture));
+    }
 
     private static Dictionary<string, AttributeValue> Key(string bucket, long time) => new()
     {

@@ -8,7 +8,9 @@ public interface IHistoryRepository
 {
     /// <summary>
     /// Stores <paramref name="record"/> unless its (bucket, time) key is taken, or a record was already stored under
-    /// <paramref name="idempotencyKey"/>. Never overwrites.
+    /// <paramref name="idempotencyKey"/>. Never overwrites. In the same atomic write, folds the record into its slot's
+    /// <see cref="SizeSummary"/> at every one of <see cref="SummaryResolutions.All"/>: a record is stored with its
+    /// summaries or not at all, and a refused record changes no summary.
     /// </summary>
     Task<AppendResult> AppendAsync(SizeRecord record, string? idempotencyKey, CancellationToken cancellationToken);
 
@@ -20,19 +22,20 @@ public interface IHistoryRepository
         string bucketName, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The newest record and every record up to <paramref name="window"/> before it, oldest first (so the newest is
-    /// last); empty when the bucket has no history. This default asks for the newest, then for the range: two reads
-    /// one after the other. A store that can answer both with one read should override it.
+    /// The newest record and the records up to <paramref name="window"/> before it, but never more than
+    /// <paramref name="limit"/> of them (the newest ones), oldest first, so the newest is last; empty when the bucket has
+    /// no history. A caller that gets <paramref name="limit"/> records cannot tell whether the window held more.
     /// </summary>
-    async Task<IReadOnlyList<SizeRecord>> GetRecentAsync(string bucketName, TimeSpan window, CancellationToken cancellationToken)
-    {
-        if (await GetLatestAsync(bucketName, cancellationToken) is not { } latest)
-        {
-            return [];
-        }
+    Task<IReadOnlyList<SizeRecord>> GetRecentAsync(string bucketName, TimeSpan window, int limit, CancellationToken cancellationToken);
 
-        return await GetRangeAsync(bucketName, latest.Time - window, latest.Time, cancellationToken);
-    }
+    /// <summary>
+    /// The summaries at <paramref name="resolution"/> (one of <see cref="SummaryResolutions.All"/>) of every slot that
+    /// holds a record with <paramref name="earliest"/> ≤ time ≤ <paramref name="latest"/>, oldest first. Slots without
+    /// records have no summary. The first slot may begin before <paramref name="earliest"/> and the last end after
+    /// <paramref name="latest"/>: a summary covers its whole slot.
+    /// </summary>
+    Task<IReadOnlyList<SizeSummary>> GetSummariesAsync(
+        string bucketName, TimeSpan resolution, DateTimeOffset earliest, DateTimeOffset latest, CancellationToken cancellationToken);
 
     /// <summary>The record with the largest total size, found through the by-size index (one lookup, no scan).</summary>
     Task<SizeRecord?> GetLargestAsync(string bucketName, CancellationToken cancellationToken);

@@ -45,40 +45,73 @@ public sealed class RenderSizeChartValidator : IRequestValidator<RenderSizeChart
     }
 }
 
-/// <summary>Reads the latest record with the window before it and the maximum, then renders and stores the chart.</summary>
+/// <summary>
+/// Reads the latest record with the window before it and the maximum, then renders and stores the chart. What it reads
+/// is bounded by the picture, not by the history: at most <see cref="MaxRecordsDrawn"/> + 1 records, and when the
+/// window holds more than <see cref="MaxRecordsDrawn"/>, at most <see cref="MaxSlotsDrawn"/> + 2 summaries instead, each
+/// keeping its slot's smallest and largest size, so no peak or trough is lost. Plus one item from the by-size index.
+/// </summary>
 public sealed class RenderSizeChartHandler(
     IHistoryRepository history, ISizeChartRenderer renderer, IBlobStore blobs, ChartSettings settings)
     : IRequestHandler<RenderSizeChart, SizeChartResult>
 {
+    /// <summary>
+    /// The most records a chart draws one by one: a 1000-pixel chart has no room for more distinct points, and at this
+    /// count a read is still a few hundred milliseconds at most.
+    /// </summary>
+    public const int MaxRecordsDrawn = 1000;
+
+    /// <summary>The most summary slots a chart may span (one per pixel column of the default width).</summary>
+    public const int MaxSlotsDrawn = 1000;
+
     /// <inheritdoc />
     public async Task<SizeChartResult> Handle(RenderSizeChart request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var window = request.EffectiveWindow;
         // The maximum does not depend on the recent records: ask the index while they are read. Both are awaited
-        // together, so a failure of either is seen, never left unobserved.
-        var recentTask = history.GetRecentAsync(request.BucketName, request.EffectiveWindow, cancellationToken);
+        // together, so a failure of either is seen, never left unobserved. One record more than can be drawn tells
+        // whether the window holds too many.
+        var recentTask = history.GetRecentAsync(request.BucketName, window, MaxRecordsDrawn + 1, cancellationToken);
         var largestTask = history.GetLargestAsync(request.BucketName, cancellationToken);
         await Task.WhenAll(recentTask, largestTask);
-        var points = await recentTask;
-        if (points.Count == 0)
+        var recent = await recentTask;
+        if (recent.Count == 0)
         {
             return new SizeChartResult.NoHistory(request.BucketName);
         }
 
-        var latest = points[^1];
-        var from = latest.Time - request.EffectiveWindow;
-        var largest = Largest(await largestTask, latest, points);
+        var latest = recent[^1];
+        var from = latest.Time - window;
+        IReadOnlyList<SizeSummary> slots = [];
+        IReadOnlyList<SizeRecord> points = recent;
+        TimeSpan? resolution = null;
+        if (recent.Count > MaxRecordsDrawn)
+        {
+            resolution = SummaryResolutions.For(window, MaxSlotsDrawn);
+            slots = await history.GetSummariesAsync(request.BucketName, resolution.Value, from, latest.Time, cancellationToken);
+            points = [latest];
+        }
 
-        var png = renderer.RenderPng(new SizeChart(request.BucketName, points, largest, settings.Width, settings.Height));
+        var largest = Largest(await largestTask, points.Concat(slots.Select(slot => slot.Largest)));
+        var chart = new SizeChart(request.BucketName, window, points, largest, settings.Width, settings.Height)
+        {
+            Slots = slots,
+        };
+        var png = renderer.RenderPng(chart);
         var location = new BlobLocation(settings.PlotBucketName, ChartKey(latest));
         await blobs.PutAsync(location.BucketName, location.Key, png, "image/png", cancellationToken);
-        return new SizeChartResult.Rendered(request.BucketName, location, points.Count, largest, from, latest.Time);
+        return new SizeChartResult.Rendered(request.BucketName, location, points.Count + slots.Count, largest, from, latest.Time)
+        {
+            Changes = chart.Changes,
+            Resolution = resolution,
+        };
     }
 
     // The by-size index is eventually consistent: right after a new maximum is written it may still answer an older
-    // one. The records read consistently are known facts too, so the line is never drawn below a point.
-    private static SizeRecord Largest(SizeRecord? fromIndex, SizeRecord latest, IReadOnlyList<SizeRecord> points) =>
-        points.Append(latest).Append(fromIndex ?? latest).MaxBy(record => record.TotalSize)!;
+    // one. The records and summaries read consistently are known facts too, so the line is never drawn below a point.
+    private static SizeRecord Largest(SizeRecord? fromIndex, IEnumerable<SizeRecord> read) =>
+        read.Append(fromIndex).OfType<SizeRecord>().MaxBy(record => record.TotalSize)!;
 
     // Named after the bucket and its latest record: the same history gives the same key, and keys sort by time.
     private static string ChartKey(SizeRecord latest) =>
