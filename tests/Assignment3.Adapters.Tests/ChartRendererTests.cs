@@ -114,6 +114,79 @@ public sealed class ChartRendererTests
         Assert.True(text.Title >= ChartText.Drawn && text.Left >= ChartText.Drawn && text.Bottom >= ChartText.Drawn, $"a text region is blank: {text}");
     }
 
+    /// <summary>A window too full to draw record by record: hourly slots over 30 days, with a spike in one of them.</summary>
+    private static SizeChart MonthOfSlots()
+    {
+        var latest = new SizeRecord("month", T0.AddDays(30), 5_000, 10);
+        var hour = TimeSpan.FromHours(1);
+        var slots = Enumerable.Range(0, 720).Select(h =>
+        {
+            var start = T0.AddHours(h).AddHours(1);
+            SizeRecord At(int minute, long size) => new("month", start.AddMinutes(minute), size, 10);
+            var spike = h == 360 ? At(30, 2_000_000) : At(30, 6_000 + (h % 24 * 100));
+            return SizeSummary.Of(At(0, 4_000), hour).Add(spike).Add(At(59, 5_000));
+        }).ToList();
+        return new SizeChart("month", TimeSpan.FromDays(30), [latest], slots[360].Largest, 1000, 600) { Slots = slots };
+    }
+
+    [Fact]
+    public void A_summarised_window_is_drawn_with_all_its_text_the_same_every_time()
+    {
+        var renderer = new ScottPlotSizeChartRenderer();
+
+        var png = renderer.RenderPng(MonthOfSlots());
+
+        Assert.True(ChartImage.Text(png).Everywhere, $"a text region is blank: {ChartImage.Text(png)}");
+        Assert.Equal(png, renderer.RenderPng(MonthOfSlots()));
+    }
+
+    [Fact]
+    public void The_title_names_the_window_and_the_changes_it_stands_for()
+    {
+        var single = new SizeChart("one", TimeSpan.FromSeconds(10), [new SizeRecord("one", T0, 2, 1)], new SizeRecord("one", T0, 2, 1), 400, 300);
+
+        Assert.Equal("Size of bucket assignment3-data: last 10 s, 5 changes", ScottPlotSizeChartRenderer.TitleOf(DemoChart()));
+        Assert.Equal("Size of bucket one: last 10 s, 1 change", ScottPlotSizeChartRenderer.TitleOf(single));
+        Assert.Equal("Size of bucket month: last 30 days, 2,160 changes", ScottPlotSizeChartRenderer.TitleOf(MonthOfSlots()));
+    }
+
+    [Theory]
+    [InlineData(2_000, "HH:mm:ss.fff")] // seconds: milliseconds tell the points apart
+    [InlineData(600_000, "HH:mm:ss")]
+    [InlineData(6 * 3_600_000, "HH:mm")]
+    [InlineData(3 * 86_400_000L, "MM-dd HH:mm")]
+    [InlineData(30 * 86_400_000L, "yyyy-MM-dd")] // months: dates
+    public void Time_labels_suit_the_span_drawn(long milliseconds, string format) =>
+        Assert.Equal(format, ScottPlotSizeChartRenderer.TimeFormatFor(TimeSpan.FromMilliseconds(milliseconds)));
+
+    /// <summary>
+    /// Charts of every kind of window, each ending where a tick (and its centred label) falls on the data area's right
+    /// edge: no label reaches the image's outer columns, where it would be cut.
+    /// </summary>
+    [Theory]
+    [InlineData(10_000)]
+    [InlineData(3_600_000)]
+    [InlineData(86_400_000)]
+    [InlineData(30 * 86_400_000L)]
+    public void No_label_is_cut_by_the_image_edge(long spanMs)
+    {
+        var span = TimeSpan.FromMilliseconds(spanMs);
+        var points = Enumerable.Range(0, 6).Select(i => new SizeRecord("edges", T0 + (span * i / 5), 1000 + (i * 10), 1)).ToList();
+        var charts = new[]
+        {
+            new SizeChart("edges", span, points, points[^1], 1000, 600),
+            new SizeChart("edges", span, points, points[^1], 640, 360),
+        };
+
+        foreach (var chart in charts)
+        {
+            var pixels = ChartPixels.Of(new ScottPlotSizeChartRenderer().RenderPng(chart));
+            var edgeInk = Enumerable.Range(0, pixels.Height)
+                .Where(y => Enumerable.Range(pixels.Width - 3, 3).Any(x => pixels.IsDark(x, y))).ToList();
+            Assert.True(edgeInk.Count == 0, $"{chart.Width}×{chart.Height}, {span}: ink in the last three columns at rows {string.Join(", ", edgeInk.Take(10))}");
+        }
+    }
+
     [Fact]
     public void An_empty_chart_is_refused()
     {

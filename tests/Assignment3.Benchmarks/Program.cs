@@ -7,9 +7,9 @@ using Assignment3.Catalog;
 
 // Prints the figures docs/performance.md records: each handler against its floor (the least its requests cost on the
 // same endpoints), cold starts as Lambda starts each bundle, and bundle sizes.
-//   scripts/benchmark.sh [--json] [--functions <dir of published bundles>] [--runs N] [--only tracking|plotting|cold-start|bundles]
+//   scripts/benchmark.sh [--json] [--functions <dir of published bundles>] [--runs N] [--only tracking|plotting|windows|cold-start|bundles]
 // Against the local emulators unless AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_S3 are both set.
-string[] sections = ["tracking", "plotting", "cold-start", "bundles"];
+string[] sections = ["tracking", "plotting", "windows", "cold-start", "bundles"];
 string[] known = ["--json", "--functions", "--runs", "--only"];
 if (args.Where((arg, i) => arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg)).FirstOrDefault() is { } unknown)
 {
@@ -64,6 +64,8 @@ foreach (var (objects, times) in Wanted("tracking") ? new[] { (10, runs), (1000,
 
 Progress("plotting…");
 var plotting = Wanted("plotting") ? await PlottingBenchmark.RunAsync(endpoints, runs) : null;
+Progress("plotting windows over a generated month of history…");
+var windows = Wanted("windows") ? await WindowBenchmark.RunAsync(work.Path, Math.Max(runs / 4, 3)) : default;
 Progress("cold starts and bundles…");
 var coldStarts = Wanted("cold-start") ? await ColdStartBenchmark.RunAsync(endpoints, functionsDirectory!, host, Math.Max(runs / 4, 3)) : [];
 var bundles = Wanted("bundles") ? Bundles.Weigh(functionsDirectory!) : [];
@@ -119,6 +121,24 @@ if (json)
             })]),
             ["runs"] = plotting.Runs,
         },
+        ["plotting_windows"] = windows.Windows is null ? null : new JsonObject
+        {
+            ["history_records"] = 30 * 24 * 3600,
+            ["history_generate_seconds"] = Round(windows.GenerateSeconds),
+            ["store"] = "SQLite (local run); items read are counted at the port, the same for every store",
+            ["windows"] = new JsonArray([.. windows.Windows.Select(w => new JsonObject
+            {
+                ["window"] = w.Window,
+                ["changes"] = w.Changes,
+                ["items_read"] = w.ItemsRead,
+                ["floor_items"] = w.FloorItems,
+                ["points_drawn"] = w.PointsDrawn,
+                ["resolution"] = w.Resolution,
+                ["median_ms"] = Round(w.MedianMs),
+                ["floor_median_ms"] = Round(w.FloorMedianMs),
+                ["ratio_to_floor"] = Round(w.Ratio),
+            })]),
+        },
         ["cold_start_ms"] = new JsonObject(coldStarts.Select(c => KeyValuePair.Create(c.Function, (JsonNode?)Round(c.MedianMs)))),
         ["cold_start"] = new JsonObject(coldStarts.Select(c => KeyValuePair.Create(c.Function, (JsonNode?)new JsonObject
         {
@@ -160,6 +180,18 @@ if (plotting is not null)
     foreach (var e in plotting.PngEncodings)
     {
         Console.WriteLine(Invariant($"    {e.Filter,-10} zlib {e.ZlibLevel}  {e.MedianMs,5:F1} ms  {e.Bytes,7:N0} bytes{(e.Chosen ? "  (chosen)" : "")}"));
+    }
+}
+
+if (windows.Windows is not null)
+{
+    Console.WriteLine();
+    Console.WriteLine(Invariant($"plotting windows over a month of history at one change a second (2,592,000 records in SQLite, generated in {windows.GenerateSeconds:F0} s)"));
+    Console.WriteLine("(floor: the same picture rendered and stored, one item read per point drawn + the maximum)");
+    Console.WriteLine($"{"window",7} {"changes",10} {"items read",11} {"floor items",12} {"points",7} {"drawn as",-14} {"median ms",10} {"floor ms",9} {"ratio",6}");
+    foreach (var w in windows.Windows)
+    {
+        Console.WriteLine(Invariant($"{w.Window,7} {w.Changes,10:N0} {w.ItemsRead,11:N0} {w.FloorItems,12:N0} {w.PointsDrawn,7:N0} {w.Resolution,-14} {w.MedianMs,10:F1} {w.FloorMedianMs,9:F1} {w.Ratio,6:F2}"));
     }
 }
 

@@ -114,7 +114,7 @@ public sealed class ScottPlotSizeChartRenderer : ISizeChartRenderer
             LabelFormatter = time => time.ToString(timeFormat, CultureInfo.InvariantCulture),
         };
         plot.Axes.Right.MinimumSize = RightMargin;
-        plot.Title(Title(chart));
+        plot.Title(TitleOf(chart));
         plot.XLabel(timeFormat.StartsWith("yyyy", StringComparison.Ordinal) || timeFormat.StartsWith("MM", StringComparison.Ordinal)
             ? "Date and time (UTC)" : "Time (UTC)");
         plot.YLabel("Total size");
@@ -160,9 +160,9 @@ public sealed class ScottPlotSizeChartRenderer : ISizeChartRenderer
         return [.. lows, .. highs, chart.Latest.TotalSize];
     }
 
-    // Says which window is drawn and how many changes it stands for.
-    private static string Title(SizeChart chart) =>
-        string.Create(CultureInfo.InvariantCulture,
+    /// <summary>The chart's title: the bucket, the window drawn and how many changes it stands for.</summary>
+    public static string TitleOf(SizeChart chart) =>
+        chart is null ? throw new ArgumentNullException(nameof(chart)) : string.Create(CultureInfo.InvariantCulture,
             $"Size of bucket {chart.BucketName}: last {FormatDuration(chart.Window)}, {chart.Changes:N0} change{(chart.Changes == 1 ? "" : "s")}");
 
     /// <summary>A duration in its largest whole unit: "10 s", "1 h", "30 days"; mixed durations in seconds.</summary>
