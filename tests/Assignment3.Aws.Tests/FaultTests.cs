@@ -4,6 +4,7 @@ using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Lambda;
 using Assignment3.Catalog;
 using Assignment3.Domain;
+using Assignment3.Domain.Ports;
 using Assignment3.Functions.SizeTracking;
 using AwsSetup = Assignment3.Adapters.Aws.DependencyInjection;
 
@@ -161,6 +162,68 @@ public sealed class FaultTests(EmulatorFixture emulators)
         Assert.Equal((0, 0L), (latest!.ObjectCount, latest.TotalSize));
     }
 
+    /// <summary>
+    /// Another record of the same slots is appended between this append's read of its summaries and its transaction:
+    /// the transaction's condition on the summaries fails, and the append reads again and counts both records.
+    /// </summary>
+    [Fact]
+    public async Task A_summary_changed_after_it_was_read_is_read_again_and_both_records_count()
+    {
+        await using var scenario = await Scenario.StartAsync(emulators);
+        var (first, second) = (new SizeRecord(scenario.Bucket, T0, 10, 1), new SizeRecord(scenario.Bucket, T0.AddMilliseconds(1), 30, 2));
+        scenario.DynamoDb.HoldResponse(TimeSpan.FromMinutes(1), 1, IsSummaryRead, forwardFirst: true);
+
+        var slow = scenario.HistoryThroughProxy().AppendAsync(first, null, default);
+        await scenario.DynamoDb.WhenAnswered(IsSummaryRead, 1);
+        Assert.Equal(AppendOutcome.Appended, (await scenario.History.AppendAsync(second, null, default)).Outcome);
+        scenario.DynamoDb.Release();
+
+        Assert.Equal(AppendOutcome.Appended, (await slow).Outcome);
+        var transactions = scenario.DynamoDb.Requests.Where(IsWrite).ToList();
+        Assert.Equal([400, 200], transactions.Select(t => t.Status));
+        Assert.Equal(2, scenario.DynamoDb.Requests.Count(IsSummaryRead));
+        foreach (var resolution in SummaryResolutions.All)
+        {
+            var summary = Assert.Single(await scenario.History.GetSummariesAsync(scenario.Bucket, resolution, T0, T0, default));
+            Assert.Equal((2L, first, second, second), (summary.Changes, summary.Smallest, summary.Largest, summary.Last));
+        }
+    }
+
+    /// <summary>BatchGetItem may answer with some keys unprocessed (AWS: throttling, response size): they are asked again.</summary>
+    [Fact]
+    public async Task Summaries_left_unprocessed_by_the_batch_read_are_read_again()
+    {
+        await using var scenario = await Scenario.StartAsync(emulators);
+        var record = new SizeRecord(scenario.Bucket, T0, 10, 1);
+        await scenario.History.AppendAsync(record with { Time = T0.AddMilliseconds(5), TotalSize = 50 }, null, default);
+        var keys = SummaryResolutions.All.Select(resolution => new Dictionary<string, object>
+        {
+            ["bucket_name"] = new Dictionary<string, string> { ["S"] = $"summary#{(long)resolution.TotalSeconds}#{scenario.Bucket}" },
+            ["time"] = new Dictionary<string, string> { ["N"] = SizeSummary.SlotStart(record.Time, resolution).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        }).ToList();
+        var unprocessed = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["Responses"] = new Dictionary<string, object> { [scenario.Table] = Array.Empty<object>() },
+            ["UnprocessedKeys"] = new Dictionary<string, object> { [scenario.Table] = new Dictionary<string, object> { ["Keys"] = keys, ["ConsistentRead"] = true } },
+        });
+        scenario.DynamoDb.Answer(1, 200, "application/x-amz-json-1.0", unprocessed, IsSummaryRead);
+
+        Assert.Equal(AppendOutcome.Appended, (await scenario.HistoryThroughProxy().AppendAsync(record, null, default)).Outcome);
+
+        Assert.Equal(2, scenario.DynamoDb.Requests.Count(IsSummaryRead));
+        // The keys were read again before writing: the transaction did not have to fail first.
+        Assert.Equal([200], scenario.DynamoDb.Requests.Where(IsWrite).Select(t => t.Status));
+        foreach (var resolution in SummaryResolutions.All)
+        {
+            var summary = Assert.Single(await scenario.History.GetSummariesAsync(scenario.Bucket, resolution, T0, T0, default));
+            Assert.Equal((2L, 10L, 50L), (summary.Changes, summary.Smallest.TotalSize, summary.Largest.TotalSize));
+        }
+    }
+
+    private static readonly DateTimeOffset T0 = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+
+    private static bool IsSummaryRead(ProxiedRequest request) => request.Target?.EndsWith(".BatchGetItem", StringComparison.Ordinal) == true;
+
     private static string ClientRequestToken(ProxiedRequest request) =>
         JsonDocument.Parse(request.Body).RootElement.GetProperty("ClientRequestToken").GetString()!;
 
@@ -198,6 +261,17 @@ public sealed class FaultTests(EmulatorFixture emulators)
         public FaultProxy? S3 { get; }
 
         public DynamoDbHistoryRepository History { get; }
+
+        /// <summary>A repository whose requests go through <see cref="DynamoDb"/>, the fault proxy.</summary>
+        public DynamoDbHistoryRepository HistoryThroughProxy()
+        {
+            var endpoint = DynamoDb.Endpoint.ToString();
+            var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+                .AddAwsClients(name => name == AwsSetup.DynamoDbEndpointVariable ? endpoint : Environment.GetEnvironmentVariable(name));
+            var client = (Amazon.DynamoDBv2.IAmazonDynamoDB)Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions
+                .BuildServiceProvider(services).GetService(typeof(Amazon.DynamoDBv2.IAmazonDynamoDB))!;
+            return new DynamoDbHistoryRepository(client, Table, DynamoDbHistoryRepositoryContract.IndexName);
+        }
 
         public static async Task<Scenario> StartAsync(EmulatorFixture emulators, bool proxyS3 = false, int? functionTimeoutSeconds = null)
         {
