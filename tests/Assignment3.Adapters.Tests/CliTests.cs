@@ -93,6 +93,23 @@ public sealed class CliTests
         SqliteConnection.ClearAllPools();
     }
 
+    /// <summary>A month of history at one change a minute: the chart draws hourly slots and says what they summarise.</summary>
+    [Fact]
+    public async Task Plot_of_a_month_draws_hourly_slots_of_a_generated_history()
+    {
+        using var state = new TempDirectory();
+        var latest = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        const int Minutes = 30 * 24 * 60;
+        await new SqliteHistoryRepository(state["history.db"]).ImportAsync(Enumerable.Range(0, Minutes).Select(i =>
+            new Domain.SizeRecord("month-bucket", latest.AddMinutes(i - Minutes + 1), 1000 + (i % 97), 3)), default);
+
+        var (exitCode, output, error) = await Run("--state", state.Path, "plot", "month-bucket", "--window", "30d");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("(721 slots of 1 h summarising 43,200 changes from 2026-10-31 12:00 to 2026-11-30 12:00, max 1096 B)", output, StringComparison.Ordinal);
+        SqliteConnection.ClearAllPools();
+    }
+
     [Fact]
     public async Task Plot_of_a_bucket_without_history_fails_with_one_clear_line()
     {

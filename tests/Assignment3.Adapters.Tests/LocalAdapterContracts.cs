@@ -23,6 +23,32 @@ public sealed class SqliteHistoryRepositoryContract : HistoryRepositoryContract,
         Assert.Equal("GSI_SizeByBucket", command.ExecuteScalar());
     }
 
+    /// <summary>A history written before summaries existed gets them when it is first opened, so long windows still draw it.</summary>
+    [Fact]
+    public async Task A_history_without_summaries_is_summarised_when_opened()
+    {
+        using (var connection = new SqliteConnection($"Data Source={_folder["old.db"]}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE size_history (bucket_name TEXT NOT NULL, time INTEGER NOT NULL, total_size INTEGER NOT NULL,
+                    object_cnt INTEGER NOT NULL, event_id TEXT UNIQUE, PRIMARY KEY (bucket_name, time)) WITHOUT ROWID;
+                INSERT INTO size_history VALUES ('old', 1000, 18, 1, NULL), ('old', 2000, 27, 1, NULL), ('old', 3000, 0, 0, NULL);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var repository = new SqliteHistoryRepository(_folder["old.db"]);
+
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(0);
+        foreach (var resolution in Domain.SummaryResolutions.All)
+        {
+            var summary = Assert.Single(await repository.GetSummariesAsync("old", resolution, start, start.AddSeconds(5), default));
+            Assert.Equal((0L, 27L, 3000L, 3L), (summary.Smallest.TotalSize, summary.Largest.TotalSize, summary.Last.TimeMilliseconds, summary.Changes));
+        }
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -158,9 +158,13 @@ public static class CommandLine
         switch (result)
         {
             case SizeChartResult.Rendered chart:
+                var timeFormat = chart.To - chart.From < TimeSpan.FromDays(1) ? "HH:mm:ss.fff" : "yyyy-MM-dd HH:mm";
+                var drawn = chart.Resolution is { } slot
+                    ? $"{chart.PointsDrawn - 1} slots of {SlotText(slot)} summarising {chart.Changes:N0} changes"
+                    : $"{chart.PointsDrawn} points";
                 await output.WriteLineAsync(
                     $"Chart: {Path.GetRelativePath(Environment.CurrentDirectory, local.Blobs.PathOf(chart.Location.BucketName, chart.Location.Key))} " +
-                    $"({chart.PointsDrawn} points from {chart.From:HH:mm:ss.fff} to {chart.To:HH:mm:ss.fff}, max {chart.Largest.TotalSize} B)");
+                    $"({drawn} from {chart.From.ToString(timeFormat, CultureInfo.InvariantCulture)} to {chart.To.ToString(timeFormat, CultureInfo.InvariantCulture)}, max {chart.Largest.TotalSize} B)");
                 return 0;
             case SizeChartResult.NoHistory missing:
                 await error.WriteLineAsync($"error: {missing.Message}");
@@ -169,6 +173,10 @@ public static class CommandLine
                 throw new InvalidOperationException($"unexpected chart result {result}");
         }
     }
+
+    private static string SlotText(TimeSpan slot) =>
+        slot >= TimeSpan.FromDays(1) ? $"{slot.TotalDays:0} d" : slot >= TimeSpan.FromHours(1) ? $"{slot.TotalHours:0} h"
+        : slot >= TimeSpan.FromMinutes(1) ? $"{slot.TotalMinutes:0} min" : $"{slot.TotalSeconds:0} s";
 
     private static async Task WriteHistoryAsync(TextWriter output, string bucket, IReadOnlyList<SizeRecord> history)
     {

@@ -25,21 +25,28 @@ public sealed record PlotResponseBody(
     [property: JsonPropertyName("max_object_cnt")] int MaxObjectCount,
     [property: JsonPropertyName("from")] DateTimeOffset From,
     [property: JsonPropertyName("to")] DateTimeOffset To,
-    [property: JsonPropertyName("plot_url")] string? PlotUrl = null)
+    [property: JsonPropertyName("plot_url")] string? PlotUrl = null,
+    [property: JsonPropertyName("changes")] long? Changes = null,
+    [property: JsonPropertyName("slot_seconds")] double? SlotSeconds = null)
 {
     /// <summary>The body that describes a drawn chart.</summary>
     public static PlotResponseBody Describe(SizeChartResult.Rendered chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
         return new PlotResponseBody(chart.BucketName, chart.Location.ToString(), chart.Location.BucketName, chart.Location.Key,
-            chart.PointsDrawn, chart.Largest.TotalSize, chart.Largest.Time, chart.Largest.ObjectCount, chart.From, chart.To, chart.Link?.AbsoluteUri);
+            chart.PointsDrawn, chart.Largest.TotalSize, chart.Largest.Time, chart.Largest.ObjectCount, chart.From, chart.To, chart.Link?.AbsoluteUri,
+            chart.Changes, chart.Resolution?.TotalSeconds);
     }
 
     /// <summary>The chart this body describes.</summary>
     public SizeChartResult.Rendered ToResult() => new(Bucket,
         new BlobLocation(PlotBucket, PlotKey), Points,
         new SizeRecord(Bucket, MaxTime, MaxSize, MaxObjectCount), From, To,
-        PlotUrl is not null && Uri.TryCreate(PlotUrl, UriKind.Absolute, out var link) ? link : null);
+        PlotUrl is not null && Uri.TryCreate(PlotUrl, UriKind.Absolute, out var link) ? link : null)
+    {
+        Changes = Changes ?? Points,
+        Resolution = SlotSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+    };
 }
 
 /// <summary>The body of every error response: what was wrong, never a stack trace.</summary>
