@@ -124,7 +124,7 @@ readonly SPLIT_BATCH='
     }
     const fields = [message.MessageId, message.ReceiptHandle];
     const object = record !== null && typeof record === "object" && !Array.isArray(record);
-    // Moved by the queue's redrive policy: the body is the event. Parked by Lambda's destination: the record holds it.
+    // Moved by the redrive policy of the queue: the body is the event. Parked by a Lambda destination: the record holds it.
     const moved = object && "detail-type" in record && !("requestPayload" in record);
     const event = moved ? record : object ? record.requestPayload : undefined;
     if (event === undefined || event === null) {
@@ -138,7 +138,7 @@ readonly SPLIT_BATCH='
       const response = record.responsePayload || {};
       const error = [response.errorType, response.errorMessage].filter(Boolean).join(": ") || "no error recorded";
       const parked = moved
-        ? "by the queue's redrive policy (its errors are in the function's log)"
+        ? "by the redrive policy of the queue size tracking reads (errors in its log group)"
         : `${context.condition || "unknown condition"} after ${context.approximateInvokeCount ?? "?"} attempt(s): ${error}`;
       const bucket = ((event.detail || {}).bucket || {}).name;
       fields.push("event", file, [

@@ -75,7 +75,7 @@ public sealed class RedriveTests(EmulatorFixture emulators) : IDisposable
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         Assert.Contains($"replayed message={moved} event=44444444-0000-0000-0000-000000000001 bucket={bucket} detail-type=\"Object Created\" " +
-            "parked=\"by the queue's redrive policy (its errors are in the function's log)\" result=\"recorded 1 object(s), 5 B\"", run.Output, StringComparison.Ordinal);
+            "parked=\"by the redrive policy of the queue size tracking reads (errors in its log group)\" result=\"recorded 1 object(s), 5 B\"", run.Output, StringComparison.Ordinal);
         Assert.Equal([(5L, 1)], (await RecordsAsync(table, bucket)).Select(r => (r.TotalSize, r.ObjectCount)));
         Assert.Empty(State()["messages"]!.AsArray());
     }
@@ -184,6 +184,8 @@ public sealed class RedriveTests(EmulatorFixture emulators) : IDisposable
         // The function wrote its record, then failed anyway (say, it timed out after the write), so Lambda parked it.
         var (table, bucket) = await TableAndBucketWithOneFiveByteObjectAsync();
         var parkedEvent = Event("55555555-0000-0000-0000-000000000001", bucket);
+        // Stamped a minute ahead, so that no record can show it and the replay meets its own marker.
+        parkedEvent["time"] = FunctionHarness.EventTime(DateTimeOffset.UtcNow.AddMinutes(1));
         using (var function = new SizeTrackingFunction(FunctionHarness.Settings(table), new StringWriter()))
         {
             await FunctionHarness.InvokeAsync(function.Handle, parkedEvent.ToJsonString());
@@ -219,7 +221,8 @@ public sealed class RedriveTests(EmulatorFixture emulators) : IDisposable
         Assert.Null(untouched["ReceiveCount"]);
         Assert.DoesNotContain("cloudformation describe-stacks", Operations(state));
         Assert.All(Calls(state, "sqs receive-message"), call => Assert.Contains("--max-number-of-messages 2", call, StringComparison.Ordinal));
-        Assert.Equal(2, (await RecordsAsync(table, bucket)).Count);
+        // The second replay's change (a sample of 2021) is shown by the first replay's record: one listing, one record.
+        Assert.Single(await RecordsAsync(table, bucket));
     }
 
     [Fact]
