@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Replays the events size tracking gave up on. Lambda parks each asynchronous event that failed all its attempts in
-# the function's on-failure queue, wrapped in a destination record ({"requestContext", "requestPayload",
-# "responseContext", "responsePayload"}). This takes each record's original event (requestPayload), invokes the
-# function again synchronously, and deletes the message only when that invocation succeeded; a failed one stays
-# queued and shows up again after the hold below. Replays are safe to repeat: the function records an event id once
-# (for as long as its idempotency marker lives, 15 days, longer than the queue keeps a message). A replay measures the bucket as it is now.
+# Replays the events size tracking gave up on. They wait in the function's failure queue in one of two forms: the
+# EventBridge event itself, moved there by the redrive policy of the queue the function reads (after 5 receives), or,
+# parked before events went through that queue, a Lambda destination record ({"requestContext", "requestPayload",
+# "responseContext", "responsePayload"}) around it. This takes each message's event, invokes the function again
+# synchronously with it, and deletes the message only when that invocation succeeded; a failed one stays queued and
+# shows up again after the hold below. Replays are safe to repeat: the function records an event id once (for as long
+# as its idempotency marker lives, 15 days, longer than the queue keeps a message), and an event that a newer record
+# already shows costs nothing. A replay measures the bucket as it is now.
 #
 # A dry run holds each message it lists, so that the next receive returns the others, and releases them all at the
 # end: a full listing, and nothing hidden afterwards. A message seen once is never handled twice in one run.
@@ -121,18 +123,23 @@ readonly SPLIT_BATCH='
       record = undefined;
     }
     const fields = [message.MessageId, message.ReceiptHandle];
-    const event = record !== null && typeof record === "object" ? record.requestPayload : undefined;
+    const object = record !== null && typeof record === "object" && !Array.isArray(record);
+    // Moved by the redrive policy of the queue: the body is the event. Parked by a Lambda destination: the record holds it.
+    const moved = object && "detail-type" in record && !("requestPayload" in record);
+    const event = moved ? record : object ? record.requestPayload : undefined;
     if (event === undefined || event === null) {
       fields.push("skip", quote(record === undefined
         ? "the body is not JSON"
-        : "no requestPayload (not a Lambda destination record)"));
+        : "neither an EventBridge event nor a Lambda destination record (no requestPayload)"));
     } else {
       const file = `${dir}/${prefix}-${n}.json`;
       fs.writeFileSync(file, JSON.stringify(event));
       const context = record.requestContext || {};
       const response = record.responsePayload || {};
       const error = [response.errorType, response.errorMessage].filter(Boolean).join(": ") || "no error recorded";
-      const parked = `${context.condition || "unknown condition"} after ${context.approximateInvokeCount ?? "?"} attempt(s): ${error}`;
+      const parked = moved
+        ? "by the redrive policy of the queue size tracking reads (errors in its log group)"
+        : `${context.condition || "unknown condition"} after ${context.approximateInvokeCount ?? "?"} attempt(s): ${error}`;
       const bucket = ((event.detail || {}).bucket || {}).name;
       fields.push("event", file, [
         `event=${flat(event.id ?? "none")}`,
@@ -163,6 +170,8 @@ readonly JUDGE_INVOCATION='
     const status = answer ? `${answer.FunctionError || "status " + answer.StatusCode}: ` : "";
     const error = [response.errorType, response.errorMessage].filter(Boolean).join(": ") || "no error text";
     console.log(`fail\u001f${JSON.stringify(flat(status + error))}`);
+  } else if (response.covered === true) {
+    console.log("ok\u001fshown by a newer record, nothing written");
   } else if (response.duplicate === true) {
     console.log("ok\u001falready recorded, nothing written");
   } else if (typeof response.total_size === "number") {

@@ -20,11 +20,13 @@ public static class DependencyInjection
         services.AddTransient<IMediator, Mediator>();
 
         services.AddTransient<IRequestHandler<RecordBucketSize, RecordedSize>, RecordBucketSizeHandler>();
+        services.AddTransient<IRequestHandler<TrackObjectChanges, TrackedChanges>, TrackObjectChangesHandler>();
         services.AddTransient<IRequestHandler<RenderSizeChart, SizeChartResult>, RenderSizeChartHandler>();
         services.AddTransient<IRequestHandler<RunDemo, DemoReport>, RunDemoHandler>();
         services.AddTransient<IRequestHandler<GetSizeHistory, IReadOnlyList<SizeRecord>>, GetSizeHistoryHandler>();
 
         services.AddTransient<IRequestValidator<RecordBucketSize>, RecordBucketSizeValidator>();
+        services.AddTransient<IRequestValidator<TrackObjectChanges>, TrackObjectChangesValidator>();
         services.AddTransient<IRequestValidator<RenderSizeChart>, RenderSizeChartValidator>();
         services.AddTransient<IRequestValidator<RunDemo>, RunDemoValidator>();
         services.AddTransient<IRequestValidator<GetSizeHistory>, GetSizeHistoryValidator>();
@@ -35,6 +37,7 @@ public static class DependencyInjection
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(DemoSettings.Default);
+        services.TryAddSingleton(TrackingSettings.Default);
         return services;
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using Assignment3.Adapters.Lambda;
+using Assignment3.Domain.UseCases;
 
 namespace Assignment3.Adapters.Tests;
 
@@ -13,9 +15,26 @@ public sealed class S3EventTranslatorTests
     [InlineData("object-deleted.json", "2ee9cc15-d022-99ea-1fb8-1b1bac4850f9")]
     public void The_user_guide_samples_become_a_record_request_for_their_bucket_and_event(string sample, string eventId)
     {
-        var request = S3EventTranslator.Translate(Sample(sample));
+        var change = Assert.Single(S3EventTranslator.Translate(Sample(sample)).Changes);
 
-        Assert.Equal(("assignment3-data", eventId), (request.BucketName, request.EventId));
+        // Reported by its event id; complete by the end of the second EventBridge stamped (2021-11-12T00:00:00Z).
+        Assert.Equal(new ObjectChange(eventId, "assignment3-data", eventId, DateTimeOffset.Parse("2021-11-12T00:00:01Z", CultureInfo.InvariantCulture)), change);
+    }
+
+    [Theory]
+    [InlineData("\"2026-11-30T15:01:08Z\"", "2026-11-30T15:01:09Z")]
+    [InlineData("\"2026-11-30T15:01:08.250Z\"", "2026-11-30T15:01:09Z")]
+    [InlineData("\"2026-11-30T17:01:08+02:00\"", "2026-11-30T15:01:09Z")]
+    [InlineData("\"yesterday\"", null)]
+    [InlineData("null", null)]
+    public void A_change_is_complete_by_the_end_of_the_second_its_time_names_and_undated_without_one(string time, string? completedBy)
+    {
+        var json = """{"source":"aws.s3","detail-type":"Object Deleted","id":"e","time":""" + time + ""","detail":{"bucket":{"name":"b-1"}}}""";
+
+        var change = S3EventTranslator.ToChange(S3EventTranslator.Parse(Encoding.UTF8.GetBytes(json)), "message-1");
+
+        Assert.Equal(("message-1", "b-1", "e"), (change.ItemId, change.BucketName, change.EventId));
+        Assert.Equal(completedBy is null ? null : DateTimeOffset.Parse(completedBy, CultureInfo.InvariantCulture), change.CompletedBy);
     }
 
     [Theory]

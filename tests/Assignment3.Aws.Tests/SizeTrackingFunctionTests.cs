@@ -12,8 +12,13 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
     // The S3 user guide's samples name this bucket.
     private const string SampleBucket = "assignment3-data";
 
-    private static string Sample(string name) =>
-        File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot(), "docs", "events", name));
+    // The user guide's samples, stamped with the time of the change the test just made, as EventBridge stamps it.
+    private static string Sample(string name)
+    {
+        var sample = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot(), "docs", "events", name)))!;
+        sample["time"] = FunctionHarness.EventTime(DateTimeOffset.UtcNow);
+        return sample.ToJsonString();
+    }
 
     private async Task<(SizeTrackingFunction Function, string Table, StringWriter Log)> CreateAsync()
     {
@@ -106,4 +111,136 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
 
         Assert.Contains("PLOT_API_URL", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Tracked as a user would run it: real changes in the S3 emulator (creates, overwrites, deletes), their events as
+    /// S3 sends them, in SQS batches as Lambda delivers them, shuffled, and every batch delivered a second time. Each
+    /// batch lists once, the second delivery writes nothing, and the history ends on what a listing says.
+    /// </summary>
+    [Fact]
+    public async Task Batches_of_real_changes_shuffled_and_delivered_twice_end_on_the_listings_totals()
+    {
+        var (function, table, log) = await CreateAsync();
+        using var _function = function;
+        var bucket = EmulatorFixture.UniqueName("batches");
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, bucket);
+        var events = new List<string>();
+        void Collect(string line)
+        {
+            if (JsonDocument.Parse(line).RootElement.TryGetProperty("detail", out var detail) && detail.GetProperty("bucket").GetProperty("name").GetString() == bucket)
+            {
+                lock (events)
+                {
+                    events.Add(line);
+                }
+            }
+        }
+
+        emulators.S3EventReceived += Collect;
+        var store = new S3BlobStore(emulators.S3);
+        var random = new Random(16);
+        var changes = 0;
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            for (var n = 0; n < 60; n++, changes++)
+            {
+                // Deletes of keys that exist only: S3 sends no event for a key that was not there.
+                var key = $"k/{random.Next(0, 12)}";
+                if (random.Next(0, 4) == 0 && present.Remove(key))
+                {
+                    await store.DeleteAsync(bucket, [key], default);
+                }
+                else
+                {
+                    await store.PutAsync(bucket, key, new byte[random.Next(1, 50)], "application/octet-stream", default);
+                    present.Add(key);
+                }
+            }
+
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (Count() < changes && waited.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(50);
+            }
+        }
+        finally
+        {
+            emulators.S3EventReceived -= Collect;
+        }
+
+        int Count()
+        {
+            lock (events)
+            {
+                return events.Count;
+            }
+        }
+
+        Assert.Equal(changes, events.Count);
+        var messages = events.Select(e => (MessageId: Guid.NewGuid().ToString(), Body: e)).OrderBy(_ => random.Next()).ToList();
+        var batches = messages.Chunk(25).ToList();
+        foreach (var batch in batches)
+        {
+            var answer = await FunctionHarness.InvokeAsync(function.Handle, FunctionHarness.SqsBatch(batch));
+            Assert.Empty(FunctionHarness.BatchItemFailures(answer));
+        }
+
+        var afterFirst = await RecordsAsync(table, bucket);
+        foreach (var batch in Enumerable.Reverse(batches))
+        {
+            var answer = await FunctionHarness.InvokeAsync(function.Handle, FunctionHarness.SqsBatch(batch.OrderBy(_ => random.Next()), receiveCount: 2));
+            Assert.Empty(FunctionHarness.BatchItemFailures(answer));
+        }
+
+        var records = await RecordsAsync(table, bucket);
+        Assert.Equal(afterFirst, records);
+        Assert.InRange(records.Count, 1, batches.Count);
+        Assert.Equal(records.Count, FunctionHarness.MetricLines(log).Count);
+        var listing = (await emulators.S3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [];
+        Assert.Equal((listing.Sum(o => o.Size ?? 0), listing.Count), (records[^1].TotalSize, records[^1].ObjectCount));
+    }
+
+    [Fact]
+    public async Task A_bad_message_and_a_failing_bucket_are_reported_alone_and_the_rest_of_the_batch_is_tracked()
+    {
+        var (function, table, log) = await CreateAsync();
+        using var _function = function;
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, SampleBucket);
+        var missing = EmulatorFixture.UniqueName("missing");
+
+        var answer = await FunctionHarness.InvokeAsync(function.Handle, FunctionHarness.SqsBatch([
+            ("good-1", FunctionHarness.ObjectCreated(SampleBucket, "e-1")),
+            ("not-json", "{not json"),
+            ("no-bucket", FunctionHarness.ObjectCreated(missing, "e-2")),
+            ("good-2", FunctionHarness.ObjectCreated(SampleBucket, "e-3")),
+        ]));
+
+        Assert.Equal(["not-json", "no-bucket"], FunctionHarness.BatchItemFailures(answer));
+        Assert.Single(await RecordsAsync(table, SampleBucket));
+        Assert.Empty(await RecordsAsync(table, missing));
+        var errors = FunctionHarness.LogLines(log).Where(line => line.GetProperty("level").GetString() == "ERROR").Select(l => l.GetProperty("message").GetString()!).ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.Contains("message not-json is not an S3 object event", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains(missing, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_bare_event_that_a_newer_record_shows_costs_no_listing_and_says_so()
+    {
+        var (function, table, _) = await CreateAsync();
+        using var _function = function;
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, SampleBucket);
+        var first = JsonDocument.Parse(await FunctionHarness.InvokeAsync(function.Handle, FunctionHarness.ObjectCreated(SampleBucket, "now"))).RootElement;
+
+        var old = JsonDocument.Parse(await FunctionHarness.InvokeAsync(function.Handle,
+            FunctionHarness.ObjectCreated(SampleBucket, "an-hour-ago", time: DateTimeOffset.UtcNow.AddHours(-1)))).RootElement;
+
+        Assert.Equal((true, true, first.GetProperty("time").GetInt64()), (old.GetProperty("duplicate").GetBoolean(), old.GetProperty("covered").GetBoolean(), old.GetProperty("time").GetInt64()));
+        Assert.Single(await RecordsAsync(table, SampleBucket));
+    }
+
+    private async Task<List<Domain.SizeRecord>> RecordsAsync(string table, string bucket) =>
+        [.. await new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName)
+            .GetRangeAsync(bucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, default)];
 }

@@ -7,9 +7,9 @@ using Assignment3.Catalog;
 
 // Prints the figures docs/performance.md records: each handler against its floor (the least its requests cost on the
 // same endpoints), cold starts as Lambda starts each bundle, and bundle sizes.
-//   scripts/benchmark.sh [--json] [--functions <dir of published bundles>] [--runs N] [--only tracking|plotting|windows|cold-start|bundles]
+//   scripts/benchmark.sh [--json] [--functions <dir of published bundles>] [--runs N] [--only tracking|burst|plotting|windows|cold-start|bundles]
 // Against the local emulators unless AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_S3 are both set.
-string[] sections = ["tracking", "plotting", "windows", "cold-start", "bundles"];
+string[] sections = ["tracking", "burst", "plotting", "windows", "cold-start", "bundles"];
 string[] known = ["--json", "--functions", "--runs", "--only"];
 if (args.Where((arg, i) => arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg)).FirstOrDefault() is { } unknown)
 {
@@ -62,6 +62,8 @@ foreach (var (objects, times) in Wanted("tracking") ? new[] { (10, runs), (1000,
     tracking.Add(await TrackingBenchmark.RunAsync(endpoints, objects, times));
 }
 
+Progress("a burst of events in batches…");
+var burst = Wanted("burst") ? await BurstBenchmark.RunAsync(endpoints) : [];
 Progress("plotting…");
 var plotting = Wanted("plotting") ? await PlottingBenchmark.RunAsync(endpoints, runs) : null;
 Progress("plotting windows over a generated month of history…");
@@ -98,6 +100,7 @@ if (json)
             ["transaction_floor_median_ms"] = Round(t.TransactionFloorMedianMs),
             ["runs"] = t.Runs,
         })]),
+        ["burst"] = new JsonArray([.. burst.Select(b => b.ToJson())]),
         ["plotting"] = plotting is null ? null : new JsonObject
         {
             ["points"] = plotting.Points,
@@ -169,6 +172,13 @@ Console.WriteLine($"{"objects",8} {"LISTs",6} {"writes",7} {"other",6} {"median 
 foreach (var t in tracking)
 {
     Console.WriteLine(Invariant($"{t.Objects,8} {Count(t.ListCalls),6} {Count(t.WriteRequests),7} {Count(t.OtherRequests),6} {t.MedianMs,10:F1} {t.MinMs,7:F1} {t.MaxMs,7:F1} {t.FloorMedianMs,9:F1} {t.Ratio,6:F2} {t.TransactionFloorMedianMs,9:F1}"));
+}
+
+if (burst.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("a burst in SQS batches, listing mode (one listing per bucket per batch)");
+    burst.ToList().ForEach(Console.WriteLine);
 }
 
 if (plotting is not null)

@@ -76,27 +76,68 @@ public sealed class LambdaStackTests
         return (string)output["Value"]!["Ref"]!;
     }
 
-    [Fact]
-    public void The_rule_targets_size_tracking_with_retries_and_a_dead_letter_queue()
-    {
-        var (trackingId, _) = FunctionNamed("size-tracking");
+    private const string QueueId = "SizeTrackingObjectEvents";
+    private const string FailedEventsId = "SizeTrackingFailedEvents026944BF";
 
+    private static (string Id, JsonObject Resource) ObjectEventQueue() =>
+        Resources(Lambda, "AWS::SQS::Queue").Single(q => q.Id.StartsWith(QueueId, StringComparison.Ordinal));
+
+    [Fact]
+    public void The_rule_sends_to_the_queue_with_retries_and_a_dead_letter_queue()
+    {
         var target = Resources(Lambda, "AWS::Events::Rule").Single().Resource["Properties"]!["Targets"]!.AsArray().Single()!;
 
-        Assert.Equal(trackingId, (string?)target["Arn"]!["Fn::GetAtt"]![0]);
+        Assert.Equal(ObjectEventQueue().Id, (string?)target["Arn"]!["Fn::GetAtt"]![0]);
         Assert.StartsWith("UndeliverableObjectEvents", (string?)target["DeadLetterConfig"]!["Arn"]!["Fn::GetAtt"]![0], StringComparison.Ordinal);
         Assert.Equal(8, (int)target["RetryPolicy"]!["MaximumRetryAttempts"]!);
     }
 
     [Fact]
-    public void Size_tracking_failures_are_retried_twice_then_kept_in_its_own_queue()
+    public void Only_this_rule_may_send_to_the_queue_and_only_over_tls()
     {
-        Lambda.HasResourceProperties("AWS::Lambda::EventInvokeConfig", Match.ObjectLike(Props(
-            ("FunctionName", Match.ObjectLike(Props(("Ref", FunctionNamed("size-tracking").Id)))),
-            ("MaximumRetryAttempts", 2),
-            ("MaximumEventAgeInSeconds", 6 * 3600),
-            ("DestinationConfig", Props(("OnFailure", Props(("Destination", Match.ObjectLike(Props(
-                ("Fn::GetAtt", Match.ArrayWith(["SizeTrackingFailedEvents026944BF"]))))))))))));
+        var statements = Resources(Lambda, "AWS::SQS::QueuePolicy")
+            .Where(p => p.Resource["Properties"]!["Queues"]!.AsArray().Any(q => (string?)q!["Ref"] == ObjectEventQueue().Id))
+            .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray()).Select(s => s!.AsObject()).ToList();
+
+        var send = statements.Single(s => (string?)s["Effect"] == "Allow");
+        Assert.Equal("events.amazonaws.com", (string?)send["Principal"]!["Service"]);
+        Assert.Equal(["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"], Actions(send).Order(StringComparer.Ordinal));
+        Assert.Equal(Resources(Lambda, "AWS::Events::Rule").Single().Id, (string?)send["Condition"]!["ArnEquals"]!["aws:SourceArn"]!["Fn::GetAtt"]![0]);
+        var deny = statements.Single(s => (string?)s["Effect"] == "Deny");
+        Assert.Equal("false", (string?)deny["Condition"]!["Bool"]!["aws:SecureTransport"]);
+    }
+
+    [Fact]
+    public void The_queue_is_encrypted_outlives_six_function_timeouts_and_moves_a_message_after_five_receives()
+    {
+        var properties = ObjectEventQueue().Resource["Properties"]!;
+
+        Assert.True((bool)properties["SqsManagedSseEnabled"]!);
+        Assert.Equal((6 * 60) + 2, (int)properties["VisibilityTimeout"]!);
+        Assert.Equal(4 * 24 * 3600, (int)properties["MessageRetentionPeriod"]!);
+        Assert.Equal(FailedEventsId, (string?)properties["RedrivePolicy"]!["deadLetterTargetArn"]!["Fn::GetAtt"]![0]);
+        Assert.Equal(5, (int)properties["RedrivePolicy"]!["maxReceiveCount"]!);
+    }
+
+    [Fact]
+    public void Size_tracking_reads_the_queue_in_batches_reporting_partial_failures_at_most_two_at_once()
+    {
+        var mapping = Resources(Lambda, "AWS::Lambda::EventSourceMapping").Single().Resource["Properties"]!;
+
+        Assert.Equal(FunctionNamed("size-tracking").Id, (string?)mapping["FunctionName"]!["Ref"]);
+        Assert.Equal(ObjectEventQueue().Id, (string?)mapping["EventSourceArn"]!["Fn::GetAtt"]![0]);
+        Assert.Equal(1000, (int)mapping["BatchSize"]!);
+        Assert.Equal(2, (int)mapping["MaximumBatchingWindowInSeconds"]!);
+        Assert.Equal(["ReportBatchItemFailures"], mapping["FunctionResponseTypes"]!.AsArray().Select(t => (string)t!));
+        Assert.Equal(2, (int)mapping["ScalingConfig"]!["MaximumConcurrency"]!);
+    }
+
+    [Fact]
+    public void Size_tracking_is_no_longer_invoked_asynchronously()
+    {
+        Lambda.ResourceCountIs("AWS::Lambda::EventInvokeConfig", 0);
+        Assert.DoesNotContain(Resources(Lambda, "AWS::Lambda::Permission"),
+            p => (string?)p.Resource["Properties"]!["FunctionName"]!["Fn::GetAtt"]?[0] == FunctionNamed("size-tracking").Id);
     }
 
     [Fact]
@@ -165,17 +206,19 @@ public sealed class LambdaStackTests
 
         Assert.NotEmpty(permissions);
         Assert.All(permissions, p => Assert.Equal("apigateway.amazonaws.com", (string?)p.Resource["Properties"]!["Principal"]));
-        Assert.Empty(Resources(Lambda, "AWS::Lambda::EventSourceMapping"));
+        Assert.DoesNotContain(Resources(Lambda, "AWS::Lambda::EventSourceMapping"), m => (string?)m.Resource["Properties"]!["FunctionName"]!["Ref"] == plottingId);
         Assert.DoesNotContain(Resources(Lambda, "AWS::Events::Rule").SelectMany(r => r.Resource["Properties"]!["Targets"]!.AsArray()),
             t => (string?)t!["Arn"]!["Fn::GetAtt"]![0] == plottingId);
     }
 
     [Fact]
-    public void Size_tracking_may_only_list_the_data_bucket_and_write_the_history()
+    public void Size_tracking_may_only_list_the_data_bucket_write_the_history_and_consume_its_queue()
     {
         Assert.Equal(
-            ["dynamodb:PutItem", "s3:ListBucket", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+            ["dynamodb:PutItem", "s3:ListBucket", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
             AllActions("size-tracking").Order(StringComparer.Ordinal));
+        var consume = Statements("size-tracking").Single(s => Actions(s).Contains("sqs:ReceiveMessage"));
+        Assert.Equal(ObjectEventQueue().Id, (string?)consume["Resource"]!["Fn::GetAtt"]![0]);
     }
 
     [Fact]
@@ -200,7 +243,7 @@ public sealed class LambdaStackTests
     [Theory]
     [InlineData("size-tracking", "s3:ListBucket", "DataBucket")]
     [InlineData("size-tracking", "dynamodb:PutItem", "SizeHistoryTable")]
-    [InlineData("size-tracking", "sqs:SendMessage", "SizeTrackingFailedEvents")]
+    [InlineData("size-tracking", "sqs:ReceiveMessage", "SizeTrackingObjectEvents")]
     [InlineData("plotting", "dynamodb:Query", "SizeHistoryTable")]
     [InlineData("plotting", "s3:PutObject", "PlotBucket")]
     [InlineData("plotting", "s3:GetObject", "PlotBucket")]

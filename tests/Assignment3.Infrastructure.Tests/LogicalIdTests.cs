@@ -13,7 +13,10 @@ public sealed class LogicalIdTests
 {
     /// <summary>
     /// The Lambda stack's resources as the stack deployed them before its functions, rule and API became constructs
-    /// (commit 400f63b). The API's deployment is left out: its ID is a hash of what it deploys, new by design.
+    /// (commit 400f63b). The API's deployment is left out: its ID is a hash of what it deploys, new by design. Gone by
+    /// design since issue 16 (events reach size tracking through a queue): the asynchronous invoke configuration and the
+    /// rule's permission to invoke the function; nothing is kept in either, so nothing is lost. The failed-events queue
+    /// stays, now the new queue's dead-letter queue.
     /// </summary>
     private static readonly Dictionary<string, string> Deployed = new()
     {
@@ -23,7 +26,6 @@ public sealed class LogicalIdTests
         ["SizeTrackingRole5138A146"] = "AWS::IAM::Role",
         ["SizeTrackingRoleDefaultPolicyEB756154"] = "AWS::IAM::Policy",
         ["SizeTracking66BB0082"] = "AWS::Lambda::Function",
-        ["SizeTrackingEventInvokeConfig2DB0985E"] = "AWS::Lambda::EventInvokeConfig",
         ["PlottingLogs50E3B2F8"] = "AWS::Logs::LogGroup",
         ["PlottingRole491B1040"] = "AWS::IAM::Role",
         ["PlottingRoleDefaultPolicyE6F53D87"] = "AWS::IAM::Policy",
@@ -31,7 +33,6 @@ public sealed class LogicalIdTests
         ["UndeliverableObjectEvents0C6374CE"] = "AWS::SQS::Queue",
         ["UndeliverableObjectEventsPolicy61C3483D"] = "AWS::SQS::QueuePolicy",
         ["DataBucketObjectChanges45DDA21E"] = "AWS::Events::Rule",
-        ["DataBucketObjectChangesAllowEventRuleAssignment3LambdaSizeTrackingA71C9C7604467291"] = "AWS::Lambda::Permission",
         ["PlotApiAccessLogs76F94684"] = "AWS::Logs::LogGroup",
         ["PlotApi5CBD9B5A"] = "AWS::ApiGateway::RestApi",
         ["PlotApiCloudWatchRoleBD7CF06D"] = "AWS::IAM::Role",
@@ -81,6 +82,7 @@ public sealed class LogicalIdTests
     [InlineData("PlotApi", "Default", "plot", "POST", "Resource")]
     [InlineData("PlotApi", "Api", "Resource")]
     [InlineData("UndeliverableObjectEvents")]
+    [InlineData("SizeTrackingObjectEvents")]
     public void Flat_logical_ids_are_the_ones_the_cdk_gives_a_resource_at_that_path(params string[] path)
     {
         var stack = new Stack(new App(), "Any");

@@ -32,12 +32,60 @@ public static class FunctionHarness
         return await new StreamReader(output).ReadToEndAsync();
     }
 
-    /// <summary>An EventBridge "Object Created" event from S3; tests say only the bucket and, where it matters, the id and object.</summary>
-    public static string ObjectCreated(string bucket, string eventId = "event-1", string key = "x.bin", long size = 5) => $$$"""
+    /// <summary>
+    /// An EventBridge "Object Created" event from S3; tests say only the bucket and, where it matters, the id, object and
+    /// time. The time is now unless given, to the whole second as EventBridge stamps it: an event made for a change made now.
+    /// </summary>
+    public static string ObjectCreated(string bucket, string eventId = "event-1", string key = "x.bin", long size = 5, DateTimeOffset? time = null) => $$$"""
         {"version":"0","id":"{{{eventId}}}","detail-type":"{{{S3EventNames.ObjectCreated}}}","source":"{{{S3EventNames.Source}}}","account":"111122223333",
-         "time":"2026-11-26T12:00:00Z","region":"us-east-1","resources":["arn:aws:s3:::{{{bucket}}}"],
+         "time":"{{{EventTime(time ?? DateTimeOffset.UtcNow)}}}","region":"us-east-1","resources":["arn:aws:s3:::{{{bucket}}}"],
          "detail":{"version":"0","bucket":{"name":"{{{bucket}}}"},"object":{"key":"{{{key}}}","size":{{{size}}}},"reason":"PutObject"}}
         """;
+
+    /// <summary>EventBridge's <c>time</c>: UTC to the whole second.</summary>
+    public static string EventTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The ARN of the queue the stand-in batches come from.</summary>
+    public const string QueueArn = "arn:aws:sqs:us-east-1:111122223333:Assignment3-Lambda-SizeTrackingObjectEvents";
+
+    /// <summary>
+    /// An SQS batch as Lambda's event source mapping delivers it, one record per body, every field Lambda sends:
+    /// messageId, receiptHandle, body, attributes (as strings), messageAttributes, md5OfBody (MD5 of the body's UTF-8),
+    /// eventSource <c>aws:sqs</c>, eventSourceARN, awsRegion.
+    /// </summary>
+    public static string SqsBatch(IEnumerable<(string MessageId, string Body)> messages, int receiveCount = 1)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var sent = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return JsonSerializer.Serialize(new SqsBatch
+        {
+            Records = [.. messages.Select(m => (SqsMessage?)new SqsMessage
+            {
+                MessageId = m.MessageId,
+                ReceiptHandle = "AQEB" + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{m.MessageId}/{receiveCount}")),
+                Body = m.Body,
+                Attributes = new Dictionary<string, string>
+                {
+                    ["ApproximateReceiveCount"] = receiveCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["SentTimestamp"] = sent.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["SenderId"] = "AIDAIENQZJOLO23YVJ4VO",
+                    ["ApproximateFirstReceiveTimestamp"] = (sent + 5).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
+                MessageAttributes = new Dictionary<string, SqsMessageAttributeValue>(),
+#pragma warning disable CA5351 // SQS defines md5OfBody as the MD5 of the body; no security rests on it.
+                Md5OfBody = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(m.Body))),
+#pragma warning restore CA5351
+                EventSource = SqsBatchTranslator.EventSource,
+                EventSourceArn = QueueArn,
+                AwsRegion = "us-east-1",
+            })],
+        }, SqsJsonContext.Default.SqsBatch);
+    }
+
+    /// <summary>The message ids a batch answer names in <c>batchItemFailures</c>.</summary>
+    public static IReadOnlyList<string> BatchItemFailures(string response) =>
+        [.. JsonDocument.Parse(response).RootElement.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()!)];
 
     /// <summary>An API Gateway REST proxy event; tests say only what differs from a plain POST.</summary>
     public static string Proxy(IDictionary<string, string>? query = null, string? body = null, string method = "POST", bool base64 = false) =>

@@ -13,9 +13,10 @@ using Microsoft.Extensions.Logging;
 namespace Assignment3.Cli;
 
 /// <summary>
-/// Plays S3 → EventBridge → size-tracking on one machine: each change of the tracked bucket becomes the JSON document
-/// S3 would send, is appended to <c>events.jsonl</c>, and is delivered asynchronously through the same
-/// <see cref="S3EventTranslator"/> the deployed function uses.
+/// Plays S3 → EventBridge → SQS → size-tracking on one machine: each change of the tracked bucket becomes the JSON
+/// document S3 would send and is appended to <c>events.jsonl</c>; whatever is queued when the tracker is free goes as
+/// one batch, as the queue's event source mapping delivers it, through the same <see cref="S3EventTranslator"/> and
+/// <see cref="TrackObjectChanges"/> the deployed function uses.
 /// </summary>
 public sealed class LocalEventBridge : IAsyncDisposable
 {
@@ -98,26 +99,44 @@ public sealed class LocalEventBridge : IAsyncDisposable
 
     private async Task DeliverAsync()
     {
-        await foreach (var change in _queue.Reader.ReadAllAsync())
+        while (await _queue.Reader.WaitToReadAsync())
         {
-            var document = JsonSerializer.SerializeToUtf8Bytes(ToEvent(change, DateTimeOffset.UtcNow), S3EventJsonContext.Default.S3ObjectEvent);
-            await AppendLineAsync(document);
+            var batch = new List<(BlobChange Change, ObjectChange Tracked)>();
+            while (_queue.Reader.TryRead(out var change))
+            {
+                var objectEvent = ToEvent(change, DateTimeOffset.UtcNow);
+                await AppendLineAsync(JsonSerializer.SerializeToUtf8Bytes(objectEvent, S3EventJsonContext.Default.S3ObjectEvent));
+                batch.Add((change, S3EventTranslator.ToChange(objectEvent, objectEvent.Id!)));
+            }
+
             try
             {
-                var request = S3EventTranslator.Translate(document);
                 using var scope = _services.CreateScope();
-                var recorded = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request);
-                _report($"      event {(change.Kind == BlobChangeKind.Created ? S3EventNames.ObjectCreated : S3EventNames.ObjectDeleted)} " +
-                    $"{change.Key} → recorded {recorded.Record.ObjectCount} object(s), {recorded.Record.TotalSize} B");
+                var tracked = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new TrackObjectChanges([.. batch.Select(b => b.Tracked)]));
+                foreach (var (change, outcome) in batch.Zip(tracked.Changes, (b, t) => (b.Change, t)))
+                {
+                    _report(outcome.Record is { } record
+                        ? $"      event {Name(change)} {change.Key} → {Said(outcome.Outcome)} {record.ObjectCount} object(s), {record.TotalSize} B"
+                        : $"      event for {change.Key} failed: {outcome.Error?.Message}");
+                }
             }
             catch (Exception ex)
             {
-                // Deployed, Lambda would retry and then park the event in the failure queue; here the log keeps it.
-                _logger.LogError(ex, "size tracking failed for {Bucket}/{Key}: {Error}", change.BucketName, change.Key, ex.Message);
-                _report($"      event for {change.Key} failed: {ex.Message}");
+                // Deployed, the queue would deliver the batch again and finally park it in the failure queue; here the log keeps it.
+                _logger.LogError(ex, "size tracking failed for {Count} change(s) of {Bucket}: {Error}", batch.Count, _trackedBucket, ex.Message);
+                _report($"      {batch.Count} event(s) failed: {ex.Message}");
             }
         }
     }
+
+    private static string Said(ChangeOutcome outcome) => outcome switch
+    {
+        ChangeOutcome.Recorded => "recorded",
+        ChangeOutcome.AlreadyRecorded => "already recorded",
+        _ => "shown by a newer record of",
+    };
+
+    private static string Name(BlobChange change) => change.Kind == BlobChangeKind.Created ? S3EventNames.ObjectCreated : S3EventNames.ObjectDeleted;
 
     private async Task AppendLineAsync(byte[] document)
     {

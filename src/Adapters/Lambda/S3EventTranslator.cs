@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Assignment3.Adapters.Lambda.Contracts;
 using Assignment3.Catalog;
@@ -6,8 +7,8 @@ using Assignment3.Domain.UseCases;
 namespace Assignment3.Adapters.Lambda;
 
 /// <summary>
-/// Turns an S3 object event from EventBridge into <see cref="RecordBucketSize"/>: the one translation that both the
-/// deployed size-tracking function and the local run use.
+/// Turns an S3 object event from EventBridge into an <see cref="ObjectChange"/> for <see cref="TrackObjectChanges"/>:
+/// the one translation that the deployed size-tracking function (bare or in an SQS batch) and the local run use.
 /// </summary>
 public static class S3EventTranslator
 {
@@ -53,15 +54,30 @@ public static class S3EventTranslator
         return parsed;
     }
 
-    /// <summary>The request an S3 object event asks for: record the bucket's size, once per event id.</summary>
-    public static RecordBucketSize ToRequest(S3ObjectEvent objectEvent)
+    /// <summary>
+    /// The change <paramref name="objectEvent"/> reports, named <paramref name="itemId"/> for failure reports. EventBridge
+    /// stamps S3's events to the whole second (<c>time</c>), cutting the fraction off: the change was complete by the end
+    /// of that second. Without a readable time, no record can be said to show the change.
+    /// </summary>
+    public static ObjectChange ToChange(S3ObjectEvent objectEvent, string itemId)
     {
         ArgumentNullException.ThrowIfNull(objectEvent);
-        return new RecordBucketSize(objectEvent.Detail!.Bucket!.Name!, objectEvent.Id);
+        DateTimeOffset? completedBy = DateTimeOffset.TryParse(objectEvent.Time, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var stamped)
+            ? DateTimeOffset.FromUnixTimeSeconds(stamped.ToUnixTimeSeconds() + 1)
+            : null;
+        return new ObjectChange(itemId, objectEvent.Detail!.Bucket!.Name!, objectEvent.Id!, completedBy);
+    }
+
+    /// <summary>The request a bare S3 object event asks for: track its one change, reported by its event id.</summary>
+    public static TrackObjectChanges ToRequest(S3ObjectEvent objectEvent)
+    {
+        ArgumentNullException.ThrowIfNull(objectEvent);
+        return new TrackObjectChanges([ToChange(objectEvent, objectEvent.Id!)]);
     }
 
     /// <summary>Parses and translates in one step.</summary>
-    public static RecordBucketSize Translate(ReadOnlySpan<byte> json) => ToRequest(Parse(json));
+    public static TrackObjectChanges Translate(ReadOnlySpan<byte> json) => ToRequest(Parse(json));
 
     private static string Quote(string? value) => value is null ? "missing" : $"'{value}'";
 }

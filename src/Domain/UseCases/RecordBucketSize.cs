@@ -43,26 +43,40 @@ public sealed class RecordBucketSizeValidator : IRequestValidator<RecordBucketSi
 public sealed class RecordBucketSizeHandler(IBlobStore blobs, IHistoryRepository history, TimeProvider clock)
     : IRequestHandler<RecordBucketSize, RecordedSize>
 {
+    /// <inheritdoc />
+    public Task<RecordedSize> Handle(RecordBucketSize request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return BucketListing.RecordAsync(blobs, history, clock, request.BucketName, request.EventId, cancellationToken);
+    }
+}
+
+/// <summary>
+/// One listing of a bucket, appended as one record: what <see cref="RecordBucketSize"/> does, and what
+/// <see cref="TrackObjectChanges"/> does once per bucket of a batch.
+/// </summary>
+internal static class BucketListing
+{
     // Each retry moves the record 1 ms later; this many concurrent writers in one millisecond means something is broken.
     private const int MaxTimeCollisions = 1000;
 
-    /// <inheritdoc />
-    public async Task<RecordedSize> Handle(RecordBucketSize request, CancellationToken cancellationToken)
+    /// <summary>Lists every page of <paramref name="bucketName"/> and appends the record under <paramref name="idempotencyKey"/>.</summary>
+    public static async Task<RecordedSize> RecordAsync(IBlobStore blobs, IHistoryRepository history, TimeProvider clock, string bucketName,
+        string? idempotencyKey, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         var listingStarted = SizeRecord.ToMilliseconds(clock.GetUtcNow());
         long totalSize = 0;
         var objectCount = 0;
-        await foreach (var blob in blobs.ListAllAsync(request.BucketName, cancellationToken))
+        await foreach (var blob in blobs.ListAllAsync(bucketName, cancellationToken))
         {
             totalSize += blob.Size;
             objectCount++;
         }
 
-        var record = new SizeRecord(request.BucketName, listingStarted, totalSize, objectCount);
+        var record = new SizeRecord(bucketName, listingStarted, totalSize, objectCount);
         for (var attempt = 0; attempt < MaxTimeCollisions; attempt++)
         {
-            var result = await history.AppendAsync(record, request.EventId, cancellationToken);
+            var result = await history.AppendAsync(record, idempotencyKey, cancellationToken);
             switch (result.Outcome)
             {
                 case AppendOutcome.Appended:
@@ -77,6 +91,6 @@ public sealed class RecordBucketSizeHandler(IBlobStore blobs, IHistoryRepository
         }
 
         throw new InvalidOperationException(
-            $"could not find a free millisecond for bucket {request.BucketName} after {MaxTimeCollisions} tries");
+            $"could not find a free millisecond for bucket {bucketName} after {MaxTimeCollisions} tries");
     }
 }

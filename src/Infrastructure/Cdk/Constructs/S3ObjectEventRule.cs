@@ -1,13 +1,13 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.AWS.Lambda.Destinations;
+using Amazon.CDK.AWS.Lambda.EventSources;
 using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.SQS;
 using Assignment3.Catalog;
 using Constructs;
-using LambdaFunctionTarget = Amazon.CDK.AWS.Events.Targets.LambdaFunction;
-using LambdaFunctionTargetProps = Amazon.CDK.AWS.Events.Targets.LambdaFunctionProps;
+using SqsQueueTarget = Amazon.CDK.AWS.Events.Targets.SqsQueue;
+using SqsQueueTargetProps = Amazon.CDK.AWS.Events.Targets.SqsQueueProps;
 
 namespace Assignment3.Infrastructure;
 
@@ -17,7 +17,7 @@ public sealed class S3ObjectEventRuleProps
     /// <summary>The bucket whose object changes are sent (its EventBridge notifications on).</summary>
     public required IBucket Bucket { get; init; }
 
-    /// <summary>The function that receives them, asynchronously.</summary>
+    /// <summary>The function that receives them, in batches from a queue.</summary>
     public required LambdaFunctionConstruct Target { get; init; }
 
     /// <summary>The stack's cdk-nag suppressions.</summary>
@@ -25,9 +25,11 @@ public sealed class S3ObjectEventRuleProps
 }
 
 /// <summary>
-/// "Object Created" and "Object Deleted" of one bucket, from EventBridge to a function, and nothing lost on the way:
-/// events EventBridge cannot deliver (after 8 retries, within 6 hours) wait in one queue; events the function failed
-/// on (after Lambda's 2 retries, within 6 hours) wait in another, with their error. Both are there to be replayed.
+/// "Object Created" and "Object Deleted" of one bucket, from EventBridge through an SQS queue to a function, and nothing
+/// lost on the way: events EventBridge cannot deliver to the queue (after 8 retries, within 6 hours) wait in one
+/// queue; messages the function failed on (named in its batchItemFailures, or in a batch it failed whole) move after
+/// <see cref="TrackingDelivery.MaxReceiveCount"/> receives to another, by the queue's redrive policy. Both are there to be
+/// replayed. The queue gives durable delivery and batches, which the function coalesces into one listing per bucket.
 /// </summary>
 public sealed class S3ObjectEventRule : Construct
 {
@@ -39,22 +41,35 @@ public sealed class S3ObjectEventRule : Construct
         var target = props.Target;
         var targetId = target.Node.Id;
 
-        // Errors inside the function: Lambda retries the asynchronous event twice, then parks it here.
-        FailedEvents = ParkingQueue($"{targetId}FailedEvents", props.Nag);
-        target.Function.ConfigureAsyncInvoke(new EventInvokeConfigOptions
+        // Messages the function failed on, after their receives; the queue the function's failed events went to before.
+        FailedEvents = ParkingQueue($"{targetId}FailedEvents", props.Nag, isDeadLetterQueue: true);
+        Queue = new Queue(this, $"{targetId}ObjectEvents", new QueueProps
         {
-            RetryAttempts = 2,
-            MaxEventAge = Duration.Hours(6),
-            OnFailure = new SqsDestination(FailedEvents),
+            Encryption = QueueEncryption.SQS_MANAGED,
+            EnforceSSL = true,
+            VisibilityTimeout = Duration.Seconds(TrackingDelivery.VisibilityTimeoutSeconds(target.Spec.TimeoutSeconds)),
+            // Shorter than the failure queue's 14 days: a moved message keeps its first enqueue time, and expires by it.
+            RetentionPeriod = Duration.Days(4),
+            DeadLetterQueue = new DeadLetterQueue { Queue = FailedEvents, MaxReceiveCount = TrackingDelivery.MaxReceiveCount },
         });
+        FlatLogicalIds.Keep(Queue, $"{targetId}ObjectEvents");
+        target.Function.AddEventSource(new SqsEventSource(Queue, new SqsEventSourceProps
+        {
+            BatchSize = TrackingDelivery.BatchSize,
+            MaxBatchingWindow = Duration.Seconds(TrackingDelivery.BatchingWindowSeconds),
+            ReportBatchItemFailures = true,
+            MaxConcurrency = TrackingDelivery.MaxConcurrency,
+        }));
+        props.Nag.Add(target.Function.Node.Children.OfType<EventSourceMapping>().Single(), "Serverless-LambdaEventSourceMappingDestination",
+            $"An SQS event source mapping takes no on-failure destination (Lambda offers one for streams and Kafka); messages it fails on move to {targetId}FailedEvents by the queue's redrive policy.");
         target.NoDeadLetterQueueBecause(
-            $"Failed asynchronous invocations go to an on-failure destination ({targetId}FailedEvents), which keeps the event and the error together; a DLQ would hold a second, poorer copy.");
+            $"Invoked by an SQS event source mapping: a message it fails on moves to {targetId}FailedEvents by its queue's redrive policy after {TrackingDelivery.MaxReceiveCount} receives; a DLQ on the function would never be used.");
 
-        Undeliverable = ParkingQueue("UndeliverableObjectEvents", props.Nag);
-        // "Default": the rule, and the permission named after it, keep the IDs they had when the stack declared the rule.
+        Undeliverable = ParkingQueue("UndeliverableObjectEvents", props.Nag, isDeadLetterQueue: false);
+        // "Default": the rule keeps the ID it had when the stack declared the rule.
         Rule = new Rule(this, "Default", new RuleProps
         {
-            Description = $"Object Created / Object Deleted in the data bucket → {target.Spec.Name.Replace('-', ' ')}",
+            Description = $"Object Created / Object Deleted in the data bucket → queue → {target.Spec.Name.Replace('-', ' ')}",
             EventPattern = new EventPattern
             {
                 Source = [S3EventNames.Source],
@@ -66,7 +81,7 @@ public sealed class S3ObjectEventRule : Construct
             },
             Targets =
             [
-                new LambdaFunctionTarget(target.Function, new LambdaFunctionTargetProps
+                new SqsQueueTarget(Queue, new SqsQueueTargetProps
                 {
                     DeadLetterQueue = Undeliverable,
                     RetryAttempts = 8,
@@ -77,10 +92,13 @@ public sealed class S3ObjectEventRule : Construct
         FailureQueues = [($"{target.Spec.Name}-failed-events", FailedEvents), ("undeliverable-object-events", Undeliverable)];
     }
 
+    /// <summary>The queue between the rule and the function.</summary>
+    public Queue Queue { get; }
+
     /// <summary>The rule.</summary>
     public Rule Rule { get; }
 
-    /// <summary>Events the target failed on after its retries.</summary>
+    /// <summary>Messages the target failed on after their receives (the queue's dead-letter queue).</summary>
     public Queue FailedEvents { get; }
 
     /// <summary>Events EventBridge could not deliver.</summary>
@@ -89,7 +107,8 @@ public sealed class S3ObjectEventRule : Construct
     /// <summary>Both queues, by the readable names their alarms carry.</summary>
     public IReadOnlyList<(string Name, Queue Queue)> FailureQueues { get; }
 
-    private Queue ParkingQueue(string id, NagSuppressions nag)
+    // isDeadLetterQueue: another queue's redrive policy names it, which cdk-nag's AwsSolutions-SQS3 recognises.
+    private Queue ParkingQueue(string id, NagSuppressions nag, bool isDeadLetterQueue)
     {
         var queue = new Queue(this, id, new QueueProps
         {
@@ -98,7 +117,11 @@ public sealed class S3ObjectEventRule : Construct
             RetentionPeriod = Duration.Days(14),
         });
         const string reason = "This queue is itself where failed events are parked; a dead-letter queue behind it would only move them again. Its depth is alarmed on.";
-        nag.Add(queue, "AwsSolutions-SQS3", reason);
+        if (!isDeadLetterQueue)
+        {
+            nag.Add(queue, "AwsSolutions-SQS3", reason);
+        }
+
         nag.Add(queue, "Serverless-SQSRedrivePolicy", reason);
         // The queue keeps the logical ID it had when the stack declared it: a new one would lose the events parked in it.
         FlatLogicalIds.Keep(queue, id);
