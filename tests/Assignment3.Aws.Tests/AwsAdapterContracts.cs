@@ -57,9 +57,71 @@ public sealed class DynamoDbHistoryRepositoryContract(EmulatorFixture emulators)
 
         var indexed = await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = tableName, IndexName = IndexName });
 
+        // Nor do the record's summaries, which the append wrote beside it.
         Assert.Equal(["marked"], indexed.Items.Select(i => i["bucket_name"].S));
         Assert.Single(await repository.GetRangeAsync("marked", T0.AddDays(-1), T0.AddDays(1), default));
+        foreach (var resolution in SummaryResolutions.All)
+        {
+            Assert.Single(await repository.GetSummariesAsync("marked", resolution, T0, T0, default));
+        }
     }
+
+    [Fact]
+    public void The_catalog_names_the_summary_resolutions_the_domain_keeps() =>
+        Assert.Equal(SummaryResolutions.All.Select(r => (long)r.TotalSeconds), HistorySchema.SummaryResolutionSeconds);
+
+    /// <summary>
+    /// Every request the adapter sends, recorded by a proxy, is one the stack's grants authorize: appends need only
+    /// <see cref="HistoryAccess.Append"/>, reads only <see cref="HistoryAccess.Read"/>, and an append without an event
+    /// marker (the driver's) touches only the bucket's own partitions, which the driver's role is limited to. DynamoDB
+    /// Local checks no IAM; this is what stands in for it.
+    /// </summary>
+    [Fact]
+    public async Task Every_request_is_authorized_by_the_access_the_stack_grants()
+    {
+        var tableName = await emulators.CreateTableAsync();
+        await using var proxy = new FaultProxy(emulators.DynamoDbEndpoint);
+        var repository = new DynamoDbHistoryRepository(EmulatorFixture.DynamoDbVia(proxy.Endpoint), tableName, IndexName);
+        const string Bucket = "granted";
+
+        for (var i = 0; i < 120; i++)
+        {
+            await repository.AppendAsync(new SizeRecord(Bucket, T0.AddSeconds(i), i, 1), i % 2 == 0 ? null : $"event-{i}", default);
+        }
+
+        var appends = proxy.Requests.ToList();
+        await repository.GetLatestAsync(Bucket, default);
+        await repository.GetRecentAsync(Bucket, TimeSpan.FromMinutes(5), 1001, default);
+        await repository.GetRangeAsync(Bucket, T0, T0.AddMinutes(5), default);
+        await repository.GetSummariesAsync(Bucket, TimeSpan.FromMinutes(1), T0, T0.AddMinutes(5), default);
+        await repository.GetLargestAsync(Bucket, default);
+        var reads = proxy.Requests.Skip(appends.Count).ToList();
+
+        Assert.Subset(HistoryAccess.Append.ToHashSet(), appends.Select(Action).ToHashSet());
+        Assert.Subset(HistoryAccess.Read.ToHashSet(), reads.Select(Action).ToHashSet());
+        var markerless = new DynamoDbHistoryRepository(EmulatorFixture.DynamoDbVia(proxy.Endpoint), tableName, IndexName);
+        var before = proxy.Requests.Count;
+        await markerless.AppendAsync(new SizeRecord(Bucket, T0.AddHours(1), 5, 1), null, default);
+        Assert.Subset(HistorySchema.PartitionsOf(Bucket).ToHashSet(), proxy.Requests.Skip(before).SelectMany(PartitionKeys).ToHashSet());
+    }
+
+    private static string Action(ProxiedRequest request) => HistoryAccess.ActionOf(request.Target!.Split('.')[^1]);
+
+    // The partition keys a request names: the items a transaction puts and the keys a batch read asks for.
+    private static IEnumerable<string> PartitionKeys(ProxiedRequest request)
+    {
+        using var body = System.Text.Json.JsonDocument.Parse(request.Body);
+        return body.RootElement.EnumerateObject().SelectMany(p => Descend(p.Value))
+            .Where(p => p.Name == HistorySchema.BucketAttribute)
+            .Select(p => p.Value.GetProperty("S").GetString()!).ToList();
+    }
+
+    private static IEnumerable<System.Text.Json.JsonProperty> Descend(System.Text.Json.JsonElement element) => element.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Descend(p.Value).Prepend(p)),
+        System.Text.Json.JsonValueKind.Array => element.EnumerateArray().SelectMany(Descend),
+        _ => [],
+    };
 }
 
 [Collection(EmulatorCollection.Name)]

@@ -263,15 +263,8 @@ public sealed class FaultTests(EmulatorFixture emulators)
         public DynamoDbHistoryRepository History { get; }
 
         /// <summary>A repository whose requests go through <see cref="DynamoDb"/>, the fault proxy.</summary>
-        public DynamoDbHistoryRepository HistoryThroughProxy()
-        {
-            var endpoint = DynamoDb.Endpoint.ToString();
-            var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
-                .AddAwsClients(name => name == AwsSetup.DynamoDbEndpointVariable ? endpoint : Environment.GetEnvironmentVariable(name));
-            var client = (Amazon.DynamoDBv2.IAmazonDynamoDB)Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions
-                .BuildServiceProvider(services).GetService(typeof(Amazon.DynamoDBv2.IAmazonDynamoDB))!;
-            return new DynamoDbHistoryRepository(client, Table, DynamoDbHistoryRepositoryContract.IndexName);
-        }
+        public DynamoDbHistoryRepository HistoryThroughProxy() =>
+            new(EmulatorFixture.DynamoDbVia(DynamoDb.Endpoint), Table, DynamoDbHistoryRepositoryContract.IndexName);
 
         public static async Task<Scenario> StartAsync(EmulatorFixture emulators, bool proxyS3 = false, int? functionTimeoutSeconds = null)
         {

@@ -212,10 +212,10 @@ public sealed class LambdaStackTests
     }
 
     [Fact]
-    public void Size_tracking_may_only_list_the_data_bucket_write_the_history_and_consume_its_queue()
+    public void Size_tracking_may_only_list_the_data_bucket_read_and_append_the_history_and_consume_its_queue()
     {
         Assert.Equal(
-            ["dynamodb:PutItem", "s3:ListBucket", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+            ["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query", "s3:ListBucket", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
             AllActions("size-tracking").Order(StringComparer.Ordinal));
         var consume = Statements("size-tracking").Single(s => Actions(s).Contains("sqs:ReceiveMessage"));
         Assert.Equal(ObjectEventQueue().Id, (string?)consume["Resource"]!["Fn::GetAtt"]![0]);
@@ -233,7 +233,7 @@ public sealed class LambdaStackTests
     public void The_driver_may_change_the_data_bucket_read_the_history_and_invoke_only_the_plot_method()
     {
         Assert.Equal(
-            ["dynamodb:PutItem", "dynamodb:Query", "execute-api:Invoke", "s3:DeleteObject", "s3:ListBucket", "s3:PutObject"],
+            ["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query", "execute-api:Invoke", "s3:DeleteObject", "s3:ListBucket", "s3:PutObject"],
             AllActions("driver").Order(StringComparer.Ordinal));
         var invoke = Statements("driver").Single(s => Actions(s).Contains("execute-api:Invoke"));
         Assert.EndsWith("/POST/plot\"]]}", invoke["Resource"]!.ToJsonString(), StringComparison.Ordinal);
@@ -243,6 +243,8 @@ public sealed class LambdaStackTests
     [Theory]
     [InlineData("size-tracking", "s3:ListBucket", "DataBucket")]
     [InlineData("size-tracking", "dynamodb:PutItem", "SizeHistoryTable")]
+    [InlineData("size-tracking", "dynamodb:Query", "SizeHistoryTable")]
+    [InlineData("size-tracking", "dynamodb:BatchGetItem", "SizeHistoryTable")]
     [InlineData("size-tracking", "sqs:ReceiveMessage", "SizeTrackingObjectEvents")]
     [InlineData("plotting", "dynamodb:Query", "SizeHistoryTable")]
     [InlineData("plotting", "s3:PutObject", "PlotBucket")]
@@ -369,7 +371,16 @@ public sealed class LambdaStackTests
         var dataBucket = Resources(Lambda, "AWS::Lambda::Function").Select(f => f.Resource["Properties"]!)
             .Single(p => (string?)p["FunctionName"] == "assignment3-driver")["Environment"]!["Variables"]!["DATA_BUCKET_NAME"]!.ToJsonString();
 
-        Assert.Equal(["dynamodb:PutItem", "dynamodb:Query"], Actions(statement).Order(StringComparer.Ordinal));
-        Assert.Equal($"[{dataBucket}]", statement["Condition"]!["ForAllValues:StringEquals"]!["dynamodb:LeadingKeys"]!.ToJsonString());
+        Assert.Equal(["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query"], Actions(statement).Order(StringComparer.Ordinal));
+        // Its records' partition and its summaries' partitions, each named from the data bucket's name.
+        var leadingKeys = statement["Condition"]!["ForAllValues:StringEquals"]!["dynamodb:LeadingKeys"]!.AsArray();
+        Assert.Equal(HistorySchema.PartitionsOf("x").Count, leadingKeys.Count);
+        Assert.Equal(dataBucket, leadingKeys[0]!.ToJsonString());
+        Assert.All(leadingKeys.Skip(1).Zip(HistorySchema.SummaryResolutionSeconds), pair =>
+        {
+            var parts = pair.First!["Fn::Join"]![1]!.AsArray();
+            Assert.Equal($"summary#{pair.Second}#", (string?)parts[0]);
+            Assert.Equal(dataBucket, parts[1]!.ToJsonString());
+        });
     }
 }

@@ -82,6 +82,16 @@ public sealed class EmulatorFixture : IAsyncLifetime
         S3 = (IAmazonS3)provider.GetService(typeof(IAmazonS3))!;
     }
 
+    /// <summary>A DynamoDB client configured as the functions configure theirs, sending to <paramref name="endpoint"/> (a proxy in front of the emulator).</summary>
+    public static IAmazonDynamoDB DynamoDbVia(Uri endpoint)
+    {
+        var address = endpoint.ToString();
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddAwsClients(name => name == Assignment3.Adapters.Aws.DependencyInjection.DynamoDbEndpointVariable ? address : Environment.GetEnvironmentVariable(name));
+        return (IAmazonDynamoDB)Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions
+            .BuildServiceProvider(services).GetService(typeof(IAmazonDynamoDB))!;
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var process in new[] { _dynamoDb, _s3 })
@@ -142,7 +152,8 @@ public sealed class EmulatorFixture : IAsyncLifetime
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started");
-        var first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        // DynamoDB Local is a JVM: on a loaded two-core machine its start alone can take half a minute.
+        var first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120));
         if (first is null)
         {
             throw new InvalidOperationException(

@@ -103,6 +103,25 @@ public abstract class HistoryRepositoryContract
         Assert.Equal(Enumerable.Range(InWindow - 50, 50).Select(i => (long)i), shortWindow.Select(r => r.TotalSize));
     }
 
+    /// <summary>
+    /// A window of exactly 100 records whose oldest is on the window's edge: a store that reads 100 records a page ends
+    /// its first page on the edge, and must not ask for a page after it (DynamoDB refuses a start key on the range's edge).
+    /// </summary>
+    [Fact]
+    public async Task Recent_reads_a_window_whose_oldest_record_is_on_its_edge()
+    {
+        var repository = await CreateRepositoryAsync();
+        var bucket = Bucket("recent-edge");
+        for (var i = -20; i < 100; i++)
+        {
+            await repository.AppendAsync(At(bucket, i * 1000, i), null, default);
+        }
+
+        var recent = await repository.GetRecentAsync(bucket, TimeSpan.FromSeconds(99), 1001, default);
+
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i), recent.Select(r => r.TotalSize));
+    }
+
     [Fact]
     public async Task Recent_gives_at_most_the_limit_the_newest_ones_oldest_first()
     {

@@ -157,7 +157,8 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
                 ExclusiveStartKey = startKey,
             }, cancellationToken);
             records.AddRange((response.Items ?? []).Select(FromItem));
-            startKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+            // A page that ends on the range's last key is the last: a query may not start after its range's edge.
+            startKey = response.LastEvaluatedKey is { Count: > 0 } next && records is [.., var last] && last.Time < latest ? next : null;
         }
         while (startKey is not null);
 
@@ -211,7 +212,10 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
 
             var inWindow = page.TakeWhile(record => record.Time >= earliest).Take(limit - newestFirst.Count).ToList();
             newestFirst.AddRange(inWindow);
-            if (inWindow.Count < page.Count || newestFirst.Count >= limit || response.LastEvaluatedKey is not { Count: > 0 } next)
+            // Done when the page reached the window's start: a query may not start after a key on its range's edge
+            // ("the provided starting key does not match the range key predicate"), and need not.
+            if (inWindow.Count < page.Count || page[^1].Time <= earliest || newestFirst.Count >= limit
+                || response.LastEvaluatedKey is not { Count: > 0 } next)
             {
                 break;
             }
@@ -248,7 +252,7 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
                 ExclusiveStartKey = startKey,
             }, cancellationToken);
             summaries.AddRange((response.Items ?? []).Select(item => FromSummaryItem(bucketName, resolution, item)));
-            startKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+            startKey = response.LastEvaluatedKey is { Count: > 0 } next && summaries is [.., var last] && last.Start < latest ? next : null;
         }
         while (startKey is not null);
 
@@ -386,7 +390,7 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
     }
 
     private static string SummaryPartition(string bucketName, TimeSpan resolution) =>
-        string.Create(CultureInfo.InvariantCulture, $"{HistorySchema.SummaryPartitionPrefix}{(long)resolution.TotalSeconds}#{bucketName}");
+        HistorySchema.SummaryPartition(bucketName, (long)resolution.TotalSeconds);
 
     private static TimeSpan ResolutionOf(string summaryPartition) =>
         TimeSpan.FromSeconds(long.Parse(summaryPartition.Split('#')[1], CultureInfo.InvariantCulture));

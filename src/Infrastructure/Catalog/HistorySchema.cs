@@ -28,6 +28,23 @@ public static class HistorySchema
     /// </summary>
     public const string SummaryPartitionPrefix = "summary#";
 
+    /// <summary>
+    /// The slot lengths, in seconds, summaries are kept at: the domain's <c>SummaryResolutions.All</c>, which this
+    /// catalog cannot reference (it holds names, not the domain); a test ties the two.
+    /// </summary>
+    public static IReadOnlyList<long> SummaryResolutionSeconds { get; } = [10, 60, 600, 3600, 86400];
+
+    /// <summary>The partition key of <paramref name="bucketName"/>'s summaries at slots of <paramref name="resolutionSeconds"/>.</summary>
+    public static string SummaryPartition(string bucketName, long resolutionSeconds) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{SummaryPartitionPrefix}{resolutionSeconds}#{bucketName}");
+
+    /// <summary>
+    /// Every partition a bucket's history lives in: its records' and its summaries' at each resolution. A role limited
+    /// to one bucket's history is limited to these (IAM's <c>dynamodb:LeadingKeys</c>).
+    /// </summary>
+    public static IReadOnlyList<string> PartitionsOf(string bucketName) =>
+        [bucketName, .. SummaryResolutionSeconds.Select(seconds => SummaryPartition(bucketName, seconds))];
+
     /// <summary>A summary's number of records (number).</summary>
     public const string ChangesAttribute = "changes";
 
@@ -39,4 +56,26 @@ public static class HistorySchema
 
     /// <summary>The global secondary index (<see cref="BucketAttribute"/>, <see cref="SizeAttribute"/>) that serves the maximum.</summary>
     public const string SizeIndexName = "GSI_SizeByBucket";
+}
+
+/// <summary>
+/// The DynamoDB actions the history adapter's operations need, as IAM names them; the stack grants these sets, and an
+/// emulator test checks every request the adapter sends against them.
+/// </summary>
+public static class HistoryAccess
+{
+    /// <summary>
+    /// Reading records, summaries and the by-size index: every read is a <c>Query</c>.
+    /// </summary>
+    public static IReadOnlyList<string> Read { get; } = ["dynamodb:Query"];
+
+    /// <summary>
+    /// Appending a record: its summaries are read with <c>BatchGetItem</c>, then the record, its summaries and the event
+    /// marker are written by one <c>TransactWriteItems</c> of Puts, which DynamoDB authorizes as <c>PutItem</c> per item.
+    /// A repeated event's marker comes back with the cancellation, so no other read is needed.
+    /// </summary>
+    public static IReadOnlyList<string> Append { get; } = ["dynamodb:BatchGetItem", "dynamodb:PutItem"];
+
+    /// <summary>The IAM action that authorizes a DynamoDB API operation (a transaction's Puts are PutItem).</summary>
+    public static string ActionOf(string operation) => "dynamodb:" + (operation == "TransactWriteItems" ? "PutItem" : operation);
 }
