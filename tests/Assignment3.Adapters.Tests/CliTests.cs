@@ -40,6 +40,26 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Demo_tracking_incrementally_shows_every_step_and_keeps_the_objects_state_and_totals()
+    {
+        using var state = new TempDirectory();
+
+        var (exitCode, output, error) = await Run("demo", "--tracking", "incremental", "--state", state.Path);
+        var again = await Run("demo", "--tracking", "incremental", "--state", state.Path);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("incremental tracking", output, StringComparison.Ordinal);
+        Assert.Contains("Sizes seen: 0 → 18 → 27 → 0 → 2", output, StringComparison.Ordinal);
+        // The second run deletes what the first left, which the state knows: its totals end where the first's did.
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Contains("Sizes seen: 0 → 18 → 27 → 0 → 2", again.Output, StringComparison.Ordinal);
+        var states = new SqliteObjectStateStore(state["objects.db"]);
+        Assert.Equal(new Domain.Ports.BucketTotals(2, 1, 0), await states.GetTotalsAsync(LocalSystem.DataBucket, default));
+        Assert.Equal(Domain.Ports.ObjectStatus.Deleted, (await states.GetAsync(LocalSystem.DataBucket, ["assignment1.txt"], default))["assignment1.txt"].State.Status);
+        SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task Every_change_becomes_an_eventbridge_document_shaped_as_s3_sends_it()
     {
         using var state = new TempDirectory();

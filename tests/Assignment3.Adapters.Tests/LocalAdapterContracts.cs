@@ -56,6 +56,32 @@ public sealed class SqliteHistoryRepositoryContract : HistoryRepositoryContract,
     }
 }
 
+public sealed class SqliteObjectStateStoreContract : ObjectStateStoreContract, IDisposable
+{
+    private readonly TempDirectory _folder = new();
+
+    protected override Task<IObjectStateStore> CreateStoreAsync() =>
+        Task.FromResult<IObjectStateStore>(new SqliteObjectStateStore(_folder["objects.db"]));
+
+    [Fact]
+    public async Task The_state_outlives_the_store_that_wrote_it()
+    {
+        await new SqliteObjectStateStore(_folder["objects.db"]).ApplyAsync("bucket", [new("a.txt", new ObjectState(ObjectStatus.Present, 2, null, null, "01"), 0)],
+            new BucketTotals(2, 1, 0), default);
+
+        var reopened = new SqliteObjectStateStore(_folder["objects.db"]);
+
+        Assert.Equal(new BucketTotals(2, 1, 0), await reopened.GetTotalsAsync("bucket", default));
+        Assert.Equal(1, (await reopened.GetAsync("bucket", ["a.txt"], default))["a.txt"].Revision);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+}
+
 public sealed class FolderBlobStoreContract : BlobStoreContract, IDisposable
 {
     private readonly TempDirectory _folder = new();

@@ -10,15 +10,47 @@ public sealed class S3EventTranslatorTests
     private static byte[] Sample(string name) =>
         File.ReadAllBytes(Path.Combine(TestPaths.RepositoryRoot(), "docs", "events", name));
 
+    private static readonly ChangedObject SampleCreated = new("assignment1.txt", ObjectChangeKind.Created, 18,
+        "b1946ac92492d2347c6235b4d2611184", "IYV3p45BT0ac8hjHg1houSdS1a.Mro8e", "617f08299329d189", null);
+
+    // "Object Deleted" carries no size; the guide's sample does carry an ETag, passed on as it is.
+    private static readonly ChangedObject SampleDeleted = new("assignment1.txt", ObjectChangeKind.Deleted, null,
+        "d41d8cd98f00b204e9800998ecf8427e", "1QW9g1Z99LUNbvaaYVpW9xDlOLU.qxgF", "617f0837b476e463", DeletionKind.DeleteMarkerCreated);
+
     [Theory]
     [InlineData("object-created.json", "17793124-05d4-b198-2fde-7ededc63b103")]
     [InlineData("object-deleted.json", "2ee9cc15-d022-99ea-1fb8-1b1bac4850f9")]
-    public void The_user_guide_samples_become_a_record_request_for_their_bucket_and_event(string sample, string eventId)
+    public void The_user_guide_samples_become_a_record_request_for_their_bucket_event_and_object(string sample, string eventId)
     {
         var change = Assert.Single(S3EventTranslator.Translate(Sample(sample)).Changes);
 
         // Reported by its event id; complete by the end of the second EventBridge stamped (2021-11-12T00:00:00Z).
-        Assert.Equal(new ObjectChange(eventId, "assignment3-data", eventId, DateTimeOffset.Parse("2021-11-12T00:00:01Z", CultureInfo.InvariantCulture)), change);
+        Assert.Equal(new ObjectChange(eventId, "assignment3-data", eventId, DateTimeOffset.Parse("2021-11-12T00:00:01Z", CultureInfo.InvariantCulture),
+            sample == "object-created.json" ? SampleCreated : SampleDeleted), change);
+    }
+
+    [Theory]
+    [InlineData("\"Permanently Deleted\"", DeletionKind.PermanentlyDeleted)]
+    [InlineData("\"Delete Marker Created\"", DeletionKind.DeleteMarkerCreated)]
+    [InlineData("\"Something New\"", null)]
+    [InlineData("null", null)]
+    public void A_deletion_says_how_it_was_made_and_no_size_even_if_one_is_sent(string deletionType, DeletionKind? expected)
+    {
+        var json = """{"source":"aws.s3","detail-type":"Object Deleted","id":"e","detail":{"bucket":{"name":"b-1"},"object":{"key":"k","size":5,"sequencer":"0A"},"deletion-type":""" + deletionType + "}}";
+
+        var changed = S3EventTranslator.ToChange(S3EventTranslator.Parse(Encoding.UTF8.GetBytes(json)), "m").Target;
+
+        Assert.Equal(new ChangedObject("k", ObjectChangeKind.Deleted, null, null, null, "0A", expected), changed);
+    }
+
+    [Fact]
+    public void An_event_without_an_object_key_still_serves_listing_mode_but_names_no_object()
+    {
+        var json = """{"source":"aws.s3","detail-type":"Object Created","id":"e","detail":{"bucket":{"name":"b-1"},"object":{"size":5}}}""";
+
+        var change = S3EventTranslator.ToChange(S3EventTranslator.Parse(Encoding.UTF8.GetBytes(json)), "m");
+
+        Assert.Equal(("b-1", null), (change.BucketName, change.Target));
     }
 
     [Theory]

@@ -92,7 +92,7 @@ public sealed class ArchitectureTests
     {
         var files = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot(), "src", "Adapters", "InMemory"), "*.cs").Select(Path.GetFileName).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["InMemoryBlobStore.cs", "InMemoryHistoryRepository.cs"], files);
+        Assert.Equal(["InMemoryBlobStore.cs", "InMemoryHistoryRepository.cs", "InMemoryObjectStateStore.cs"], files);
     }
 
     [Fact]

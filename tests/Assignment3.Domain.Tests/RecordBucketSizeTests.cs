@@ -149,6 +149,9 @@ public sealed class HoldingBlobStore(IBlobStore inner, Task release) : IBlobStor
 
     public Task DeleteAsync(string bucketName, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
         inner.DeleteAsync(bucketName, keys, cancellationToken);
+
+    public Task<BlobHead?> HeadAsync(string bucketName, string key, CancellationToken cancellationToken) =>
+        inner.HeadAsync(bucketName, key, cancellationToken);
 }
 
 public sealed class GetSizeHistoryTests

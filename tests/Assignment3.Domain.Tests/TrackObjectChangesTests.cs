@@ -239,4 +239,7 @@ public sealed class FailingBucketStore(IBlobStore inner) : IBlobStore
 
     public Task DeleteAsync(string bucketName, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
         inner.DeleteAsync(bucketName, keys, cancellationToken);
+
+    public Task<BlobHead?> HeadAsync(string bucketName, string key, CancellationToken cancellationToken) =>
+        bucketName == Bucket ? throw new IOException("connection reset while asking for the object") : inner.HeadAsync(bucketName, key, cancellationToken);
 }

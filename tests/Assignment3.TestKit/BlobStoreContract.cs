@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Assignment3.Domain.Ports;
 
@@ -80,5 +81,26 @@ public abstract class BlobStoreContract
         Assert.Equal(3, first.Objects.Count);
         Assert.NotNull(first.ContinuationToken);
         Assert.Equal(keys, all.Select(b => b.Key));
+    }
+
+    [Fact]
+    public async Task Head_gives_the_current_versions_size_and_etag_and_null_for_a_key_without_one()
+    {
+        var store = await CreateStoreAsync(1000);
+        var bucket = await CreateBucketAsync(store, "head");
+        await store.PutAsync(bucket, "assignment1.txt", Bytes("Empty Assignment 1"), "text/plain", default);
+        await store.PutAsync(bucket, "assignment1.txt", Bytes("Empty Assignment 2222222222"), "text/plain", default);
+        await store.PutAsync(bucket, "gone.txt", Bytes("22"), "text/plain", default);
+        await store.DeleteAsync(bucket, ["gone.txt"], default);
+
+        var head = await store.HeadAsync(bucket, "assignment1.txt", default);
+
+        // A single-part upload's ETag is the MD5 of its content, given without the quotes of S3's header.
+#pragma warning disable CA5351
+        var md5 = Convert.ToHexStringLower(MD5.HashData(Bytes("Empty Assignment 2222222222").Span));
+#pragma warning restore CA5351
+        Assert.Equal(new BlobHead(27, md5, null), head);
+        Assert.Null(await store.HeadAsync(bucket, "gone.txt", default));
+        Assert.Null(await store.HeadAsync(bucket, "never-existed.txt", default));
     }
 }

@@ -22,18 +22,20 @@ public sealed class DomainHarness : IDisposable
     private readonly ServiceProvider _provider;
 
     public DomainHarness(bool trackChanges = true, int pageSize = 1000, DemoSettings? demo = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null, TrackingMode tracking = TrackingMode.Listing)
     {
         Store = new InMemoryBlobStore(pageSize);
         var services = new ServiceCollection()
             .AddDomain()
             .AddLogging(logging => logging.AddProvider(Logs))
             .AddSingleton<IHistoryRepository>(History)
+            .AddSingleton<IObjectStateStore>(ObjectStates)
             .AddSingleton<ISizeChartRenderer>(Renderer)
             .AddSingleton<TimeProvider>(Clock)
             .AddSingleton(new ChartSettings(PlotBucket, 640, 480))
             .AddTransient<IPlotApi, InProcessPlotApi>();
         services.Replace(ServiceDescriptor.Singleton(demo ?? new DemoSettings(TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5))));
+        services.Replace(ServiceDescriptor.Singleton(TrackingSettings.Default with { Mode = tracking }));
         services.AddSingleton<IBlobStore>(sp => trackChanges
             ? new ChangeNotifyingBlobStore(Store, (change, ct) => change.BucketName == DataBucket
                 ? sp.GetRequiredService<IMediator>().Send(new RecordBucketSize(change.BucketName), ct)
@@ -46,6 +48,9 @@ public sealed class DomainHarness : IDisposable
     public InMemoryBlobStore Store { get; }
 
     public InMemoryHistoryRepository History { get; } = new();
+
+    /// <summary>The objects' states and totals incremental tracking keeps (unused in listing mode).</summary>
+    public InMemoryObjectStateStore ObjectStates { get; } = new();
 
     public RecordingChartRenderer Renderer { get; } = new();
 

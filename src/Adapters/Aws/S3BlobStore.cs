@@ -4,7 +4,7 @@ using Assignment3.Domain.Ports;
 
 namespace Assignment3.Adapters.Aws;
 
-/// <summary>Buckets in S3: ListObjectsV2 pages, PutObject with a content type, DeleteObjects in batches.</summary>
+/// <summary>Buckets in S3: ListObjectsV2 pages, HeadObject, PutObject with a content type, DeleteObjects in batches.</summary>
 /// <param name="client">The S3 client.</param>
 /// <param name="pageSize">Keys per listing page (S3's maximum and default is 1,000).</param>
 public sealed class S3BlobStore(IAmazonS3 client, int pageSize = 1000) : IBlobStore
@@ -23,6 +23,22 @@ public sealed class S3BlobStore(IAmazonS3 client, int pageSize = 1000) : IBlobSt
         // SDK v4 returns null rather than empty collections.
         var objects = (response.S3Objects ?? []).Select(o => new BlobInfo(o.Key, o.Size ?? 0)).ToList();
         return new BlobPage(objects, response.IsTruncated == true ? response.NextContinuationToken : null);
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobHead?> HeadAsync(string bucketName, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucketName, Key = key }, cancellationToken);
+            // S3 quotes ETags in headers, not in events; "null" is the version id of an unversioned object.
+            return new BlobHead(response.ContentLength, response.ETag?.Trim('"'), response.VersionId is null or "null" ? null : response.VersionId);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // No such key, or its current version is a delete marker (HeadObject answers 404 to both).
+            return null;
+        }
     }
 
     /// <summary>

@@ -70,8 +70,13 @@ public static class CommandLine
             DefaultValueFactory = _ => FunctionInvoker.DefaultFunctionsDirectory,
         };
 
-        var demo = new Command("demo", "run the demo on the local data bucket and draw the chart");
-        demo.SetAction((parse, ct) => DemoAsync(parse.GetValue(state)!, output, error, ct));
+        var tracking = new Option<TrackingMode>("--tracking")
+        {
+            Description = "how size tracking follows the bucket: listing (a listing per batch) or incremental (per-object state and running totals)",
+            DefaultValueFactory = _ => TrackingMode.Listing,
+        };
+        var demo = new Command("demo", "run the demo on the local data bucket and draw the chart") { tracking };
+        demo.SetAction((parse, ct) => DemoAsync(parse.GetValue(state)!, parse.GetValue(tracking), output, error, ct));
 
         var historyBucket = new Argument<string>("bucket") { Description = "the bucket whose history to print" };
         var history = new Command("history", "print a bucket's size history") { historyBucket };
@@ -105,13 +110,14 @@ public static class CommandLine
         return new RootCommand("assignment3: the bucket size history, run locally") { state, functions, demo, history, plot, invoke };
     }
 
-    private static async Task<int> DemoAsync(string state, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> DemoAsync(string state, TrackingMode tracking, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         DemoReport report;
         IReadOnlyList<SizeRecord> history;
-        await using (var local = LocalSystem.Open(state, line => output.WriteLine(line)))
+        await using (var local = LocalSystem.Open(state, line => output.WriteLine(line), tracking))
         {
-            await output.WriteLineAsync($"Demo on bucket {LocalSystem.DataBucket} (state in {local.StateDirectory})");
+            var mode = tracking == TrackingMode.Listing ? "" : $", {tracking.ToString().ToLowerInvariant()} tracking";
+            await output.WriteLineAsync($"Demo on bucket {LocalSystem.DataBucket} (state in {local.StateDirectory}{mode})");
             try
             {
                 report = await local.SendAsync(new RunDemo(LocalSystem.DataBucket), cancellationToken);

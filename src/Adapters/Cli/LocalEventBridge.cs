@@ -85,7 +85,7 @@ public sealed class LocalEventBridge : IAsyncDisposable
                 Requester = LocalAccount,
                 SourceIpAddress = "127.0.0.1",
                 Reason = created ? "PutObject" : "DeleteObject",
-                DeletionType = created ? null : "Permanently Deleted",
+                DeletionType = created ? null : S3EventNames.PermanentlyDeleted,
             },
         };
     }

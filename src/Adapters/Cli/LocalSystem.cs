@@ -12,7 +12,8 @@ namespace Assignment3.Cli;
 
 /// <summary>
 /// The composition root of the local run: everything under one state folder — buckets as folders, the history in
-/// SQLite, events in <c>events.jsonl</c>, JSON-line logs in <c>log.jsonl</c>.
+/// SQLite (and, tracking incrementally, the objects' states in <c>objects.db</c>), events in <c>events.jsonl</c>, JSON-line
+/// logs in <c>log.jsonl</c>.
 /// </summary>
 public sealed class LocalSystem : IAsyncDisposable
 {
@@ -28,7 +29,7 @@ public sealed class LocalSystem : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly StreamWriter _log;
 
-    private LocalSystem(string stateDirectory, Action<string> report)
+    private LocalSystem(string stateDirectory, Action<string> report, TrackingMode tracking)
     {
         StateDirectory = Path.GetFullPath(stateDirectory);
         Directory.CreateDirectory(StateDirectory);
@@ -40,6 +41,7 @@ public sealed class LocalSystem : IAsyncDisposable
             .AddDomain()
             .AddLogging(logging => logging.AddProvider(new JsonLineLoggerProvider(_log)))
             .AddSingleton<IHistoryRepository>(new SqliteHistoryRepository(HistoryPath))
+            .AddSingleton(TrackingSettings.Default with { Mode = tracking })
             .AddSingleton<IBlobStore>(sp => new ChangeNotifyingBlobStore(Blobs, sp.GetRequiredService<LocalEventBridge>().PublishAsync))
             .AddSingleton(sp => new LocalEventBridge(sp, DataBucket, Path.Combine(StateDirectory, "events.jsonl"), report))
             .AddSingleton<ISizeChartRenderer, ScottPlotSizeChartRenderer>()
@@ -47,6 +49,11 @@ public sealed class LocalSystem : IAsyncDisposable
             .AddSingleton(new ChartSettings(PlotBucket))
             .AddSingleton(new DemoSettings(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(20)))
             .AddSingleton<INotificationHandler<DemoStepObserved>>(new DemoProgressReporter(report));
+        if (tracking == TrackingMode.Incremental)
+        {
+            services.AddSingleton<IObjectStateStore>(new SqliteObjectStateStore(Path.Combine(StateDirectory, "objects.db")));
+        }
+
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         // Start the event delivery now, so that no change is made before something listens.
         _ = _provider.GetRequiredService<LocalEventBridge>();
@@ -61,8 +68,12 @@ public sealed class LocalSystem : IAsyncDisposable
     /// <summary>The buckets (without change notification: reading only).</summary>
     public FolderBlobStore Blobs { get; }
 
-    /// <summary>Opens the local system in <paramref name="stateDirectory"/>; <paramref name="report"/> receives progress lines.</summary>
-    public static LocalSystem Open(string stateDirectory, Action<string> report) => new(stateDirectory, report);
+    /// <summary>
+    /// Opens the local system in <paramref name="stateDirectory"/>; <paramref name="report"/> receives progress lines.
+    /// Incremental <paramref name="tracking"/> keeps the objects' states and totals in <c>objects.db</c> next to the history.
+    /// </summary>
+    public static LocalSystem Open(string stateDirectory, Action<string> report, TrackingMode tracking = TrackingMode.Listing) =>
+        new(stateDirectory, report, tracking);
 
     /// <summary>Sends a request through the pipeline, as every adapter does.</summary>
     public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken)

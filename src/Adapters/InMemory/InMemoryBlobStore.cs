@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Assignment3.Domain.Ports;
 
 namespace Assignment3.Adapters.InMemory;
@@ -71,6 +72,19 @@ public sealed class InMemoryBlobStore(int pageSize = 1000) : IBlobStore
         return Task.CompletedTask;
     }
 
+    /// <summary>How many head requests were made, across all buckets.</summary>
+    public int HeadCalls { get; private set; }
+
+    /// <inheritdoc />
+    public Task<BlobHead?> HeadAsync(string bucketName, string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            HeadCalls++;
+            return Task.FromResult(Bucket(bucketName).GetValueOrDefault(key) is { } blob ? blob.Head : null);
+        }
+    }
+
     private SortedDictionary<string, StoredBlob> Bucket(string bucketName)
     {
         if (!_buckets.TryGetValue(bucketName, out var bucket))
@@ -84,4 +98,10 @@ public sealed class InMemoryBlobStore(int pageSize = 1000) : IBlobStore
 }
 
 /// <summary>An object's bytes and content type.</summary>
-public sealed record StoredBlob(byte[] Content, string ContentType);
+public sealed record StoredBlob(byte[] Content, string ContentType)
+{
+    /// <summary>What S3's HeadObject would say of it: size and the single-part ETag (the content's MD5); no versions here.</summary>
+#pragma warning disable CA5351 // S3's ETag of a single-part upload is defined as the MD5 of the content; no security rests on it.
+    public BlobHead Head => new(Content.Length, Convert.ToHexStringLower(MD5.HashData(Content)), null);
+#pragma warning restore CA5351
+}

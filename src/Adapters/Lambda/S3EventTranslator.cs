@@ -66,7 +66,30 @@ public static class S3EventTranslator
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var stamped)
             ? DateTimeOffset.FromUnixTimeSeconds(stamped.ToUnixTimeSeconds() + 1)
             : null;
-        return new ObjectChange(itemId, objectEvent.Detail!.Bucket!.Name!, objectEvent.Id!, completedBy);
+        return new ObjectChange(itemId, objectEvent.Detail!.Bucket!.Name!, objectEvent.Id!, completedBy, ToChangedObject(objectEvent));
+    }
+
+    /// <summary>
+    /// What the event says of its object, for incremental tracking; null without a key (listing mode needs none).
+    /// "Object Deleted" carries no size, so none is taken from it.
+    /// </summary>
+    private static ChangedObject? ToChangedObject(S3ObjectEvent objectEvent)
+    {
+        if (objectEvent.Detail?.S3Object is not { Key: { Length: > 0 } key } changed)
+        {
+            return null;
+        }
+
+        var created = objectEvent.DetailType == S3EventNames.ObjectCreated;
+        DeletionKind? deletion = objectEvent.Detail.DeletionType switch
+        {
+            _ when created => null,
+            S3EventNames.PermanentlyDeleted => DeletionKind.PermanentlyDeleted,
+            S3EventNames.DeleteMarkerCreated => DeletionKind.DeleteMarkerCreated,
+            _ => null, // unknown or missing: the tracker confirms the object's state instead of guessing
+        };
+        return new ChangedObject(key, created ? ObjectChangeKind.Created : ObjectChangeKind.Deleted, created ? changed.Size : null,
+            changed.ETag, changed.VersionId, changed.Sequencer, deletion);
     }
 
     /// <summary>The request a bare S3 object event asks for: track its one change, reported by its event id.</summary>

@@ -23,13 +23,17 @@ public sealed record BlobChange(string BucketName, string Key, BlobChangeKind Ki
 
 /// <summary>
 /// Wraps any blob store and reports each successful change, the way S3 sends events to EventBridge.
-/// Listing is not reported. The callback decides whether delivery is synchronous or queued.
+/// Listing and head requests are not reported. The callback decides whether delivery is synchronous or queued.
 /// </summary>
 public sealed class ChangeNotifyingBlobStore(IBlobStore inner, Func<BlobChange, CancellationToken, Task> onChange) : IBlobStore
 {
     /// <inheritdoc />
     public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, CancellationToken cancellationToken) =>
         inner.ListAsync(bucketName, continuationToken, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<BlobHead?> HeadAsync(string bucketName, string key, CancellationToken cancellationToken) =>
+        inner.HeadAsync(bucketName, key, cancellationToken);
 
     /// <inheritdoc />
     public async Task PutAsync(string bucketName, string key, ReadOnlyMemory<byte> content, string contentType,

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Assignment3.Domain.Ports;
 
 namespace Assignment3.Adapters.Local;
@@ -76,6 +77,25 @@ public sealed class FolderBlobStore(string root, int pageSize = 1000) : IBlobSto
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<BlobHead?> HeadAsync(string bucketName, string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(bucketName, key);
+        try
+        {
+            // Puts replace files by renaming, so an open handle reads one whole version.
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+#pragma warning disable CA5351 // S3's ETag of a single-part upload is defined as the MD5 of the content; no security rests on it.
+            var etag = Convert.ToHexStringLower(await MD5.HashDataAsync(file, cancellationToken));
+#pragma warning restore CA5351
+            return new BlobHead(file.Length, etag, null);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     // Next to the buckets; no bucket can be named so, since bucket folders never start with '.'.

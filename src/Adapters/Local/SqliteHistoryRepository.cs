@@ -18,7 +18,7 @@ public sealed class SqliteHistoryRepository : IHistoryRepository
     /// <summary>Opens (and creates, if needed) the history at <paramref name="databasePath"/>.</summary>
     public SqliteHistoryRepository(string databasePath)
     {
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString();
+        _connectionString = SqliteFiles.ConnectionString(databasePath);
         using var connection = Open();
         Execute(connection, $"""
             PRAGMA journal_mode = WAL;
@@ -284,21 +284,9 @@ public sealed class SqliteHistoryRepository : IHistoryRepository
         }
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        // The demo's change worker and its poller share the file; wait for a lock rather than fail.
-        Execute(connection, "PRAGMA busy_timeout = 5000;");
-        return connection;
-    }
+    private SqliteConnection Open() => SqliteFiles.Open(_connectionString);
 
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private static void Execute(SqliteConnection connection, string sql) => SqliteFiles.Execute(connection, sql);
 
     private async Task<SizeRecord?> QuerySingleAsync(string sql, object[] parameters, CancellationToken cancellationToken)
     {

@@ -12,7 +12,19 @@ public interface IBlobStore
 
     /// <summary>Deletes the objects; keys that do not exist are ignored, as S3 does.</summary>
     Task DeleteAsync(string bucketName, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The current version of one object (S3's HeadObject: one request whatever the bucket holds), or null when the key
+    /// has none (absent, or its current version is a delete marker).
+    /// </summary>
+    Task<BlobHead?> HeadAsync(string bucketName, string key, CancellationToken cancellationToken);
 }
+
+/// <summary>What a head request says of an object's current version.</summary>
+/// <param name="Size">Bytes.</param>
+/// <param name="ETag">The ETag without S3's surrounding quotes (the form S3's events carry).</param>
+/// <param name="VersionId">The version's id in a versioned bucket; null otherwise.</param>
+public sealed record BlobHead(long Size, string? ETag, string? VersionId);
 
 /// <summary>An object's key and size in bytes.</summary>
 public sealed record BlobInfo(string Key, long Size);

@@ -53,7 +53,8 @@ public sealed class RecordBucketSizeHandler(IBlobStore blobs, IHistoryRepository
 
 /// <summary>
 /// One listing of a bucket, appended as one record: what <see cref="RecordBucketSize"/> does, and what
-/// <see cref="TrackObjectChanges"/> does once per bucket of a batch.
+/// <see cref="TrackObjectChanges"/> does once per bucket of a batch; its append with a free millisecond serves incremental
+/// tracking too.
 /// </summary>
 internal static class BucketListing
 {
@@ -73,7 +74,16 @@ internal static class BucketListing
             objectCount++;
         }
 
-        var record = new SizeRecord(bucketName, listingStarted, totalSize, objectCount);
+        return await AppendAsync(history, new SizeRecord(bucketName, listingStarted, totalSize, objectCount), idempotencyKey, cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="record"/> under <paramref name="idempotencyKey"/>; when another record holds its
+    /// millisecond, at the next free one (never overwriting).
+    /// </summary>
+    public static async Task<RecordedSize> AppendAsync(IHistoryRepository history, SizeRecord record, string? idempotencyKey,
+        CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < MaxTimeCollisions; attempt++)
         {
             var result = await history.AppendAsync(record, idempotencyKey, cancellationToken);
@@ -91,6 +101,6 @@ internal static class BucketListing
         }
 
         throw new InvalidOperationException(
-            $"could not find a free millisecond for bucket {bucketName} after {MaxTimeCollisions} tries");
+            $"could not find a free millisecond for bucket {record.BucketName} after {MaxTimeCollisions} tries");
     }
 }

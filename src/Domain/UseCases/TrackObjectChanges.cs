@@ -15,7 +15,41 @@ namespace Assignment3.Domain.UseCases;
 /// A moment by which the change was complete, by the sender's clock; null when the event does not say, and then no
 /// record can cover it.
 /// </param>
-public sealed record ObjectChange(string ItemId, string BucketName, string EventId, DateTimeOffset? CompletedBy);
+/// <param name="Target">
+/// What the event says of the object; listing mode needs none of it, incremental mode refuses a change without it.
+/// </param>
+public sealed record ObjectChange(string ItemId, string BucketName, string EventId, DateTimeOffset? CompletedBy, ChangedObject? Target = null);
+
+/// <summary>Whether an object was written or removed ("Object Created" / "Object Deleted").</summary>
+public enum ObjectChangeKind
+{
+    /// <summary>A version was written: it is now the key's current version.</summary>
+    Created,
+
+    /// <summary>A version or the whole key was removed, or a delete marker put on top.</summary>
+    Deleted,
+}
+
+/// <summary>How an object was deleted (S3's <c>deletion-type</c>).</summary>
+public enum DeletionKind
+{
+    /// <summary>"Permanently Deleted": the key (unversioned), or one version of it (<see cref="ChangedObject.VersionId"/>), is gone.</summary>
+    PermanentlyDeleted,
+
+    /// <summary>"Delete Marker Created": a versioned key's current version is now a delete marker; listings skip the key.</summary>
+    DeleteMarkerCreated,
+}
+
+/// <summary>What an S3 object event says of the object.</summary>
+/// <param name="Key">The object's key.</param>
+/// <param name="Kind">Written or removed.</param>
+/// <param name="Size">Bytes of the written version; null for a removal ("Object Deleted" carries no size).</param>
+/// <param name="ETag">The written version's ETag; null for a removal.</param>
+/// <param name="VersionId">The version written or removed (or the delete marker's), in a versioned bucket; else null.</param>
+/// <param name="Sequencer">Orders the events of this one key (hexadecimal); null when the event has none.</param>
+/// <param name="Deletion">How a removal was made; null for a creation, or when the event does not say.</param>
+public sealed record ChangedObject(
+    string Key, ObjectChangeKind Kind, long? Size, string? ETag, string? VersionId, string? Sequencer, DeletionKind? Deletion);
 
 /// <summary>
 /// Bring the history up to date with a batch of object changes: one listing per bucket at most, none for a change
@@ -47,10 +81,11 @@ public enum ChangeOutcome
 /// <param name="Error">Why it failed; null otherwise.</param>
 public sealed record TrackedChange(ObjectChange Change, ChangeOutcome Outcome, SizeRecord? Record, Exception? Error);
 
-/// <summary>What became of each change of a batch, in the batch's order, and how many listings it took.</summary>
+/// <summary>What became of each change of a batch, in the batch's order, and what it cost.</summary>
 /// <param name="Changes">One entry per change of the request, in its order.</param>
 /// <param name="Listings">How many buckets were listed.</param>
-public sealed record TrackedChanges(IReadOnlyList<TrackedChange> Changes, int Listings)
+/// <param name="Confirmations">How many objects' current state was asked for (incremental mode; one request each).</param>
+public sealed record TrackedChanges(IReadOnlyList<TrackedChange> Changes, int Listings, int Confirmations = 0)
 {
     /// <summary>The records this batch wrote, each once (the changes they show share them).</summary>
     public IReadOnlyList<SizeRecord> NewRecords =>
@@ -61,15 +96,30 @@ public sealed record TrackedChanges(IReadOnlyList<TrackedChange> Changes, int Li
 
     /// <summary>A one-line summary for the log, e.g. "3 change(s): 2 Recorded, 1 Covered; 1 listing(s)".</summary>
     public override string ToString() =>
-        $"{Changes.Count} change(s): {string.Join(", ", Changes.GroupBy(c => c.Outcome).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}"))}; {Listings} listing(s)";
+        $"{Changes.Count} change(s): {string.Join(", ", Changes.GroupBy(c => c.Outcome).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}"))}; {Listings} listing(s)"
+        + (Confirmations > 0 ? $", {Confirmations} confirmation(s)" : "");
 }
 
-/// <summary>How the tracker judges whether a record already shows a change.</summary>
+/// <summary>How size tracking keeps the history up to date.</summary>
+public enum TrackingMode
+{
+    /// <summary>List the bucket once per batch (none when a newer record already shows the batch's changes).</summary>
+    Listing,
+
+    /// <summary>
+    /// Keep each object's state and the bucket's running totals (<see cref="Ports.IObjectStateStore"/>), and apply each
+    /// event to them: no listing, and a cost per event that does not grow with the bucket.
+    /// </summary>
+    Incremental,
+}
+
+/// <summary>How the tracker works, and how it judges whether a record already shows a change.</summary>
 /// <param name="ClockSkewMargin">
 /// How much later than a change's completion a listing must have begun to count as showing it. The sender stamps the
 /// change and this function stamps its listing, each by its own clock; both are synchronized to a fraction of this.
 /// </param>
-public sealed record TrackingSettings(TimeSpan ClockSkewMargin)
+/// <param name="Mode">Listing (the default) or incremental; the composition root chooses.</param>
+public sealed record TrackingSettings(TimeSpan ClockSkewMargin, TrackingMode Mode = TrackingMode.Listing)
 {
     /// <summary>One second: AWS's clocks agree to well within it, and a change this recent costs only a listing.</summary>
     public static TrackingSettings Default { get; } = new(TimeSpan.FromSeconds(1));
@@ -96,14 +146,21 @@ public sealed class TrackObjectChangesValidator : IRequestValidator<TrackObjectC
 }
 
 /// <summary>
-/// Groups the batch by bucket. For each bucket, a change the latest record already shows (the record's listing began
-/// at least <see cref="TrackingSettings.ClockSkewMargin"/> after the change was complete; S3 lists are strongly
-/// consistent) costs nothing; the others share one listing, appended as one record. That record's idempotency key is
-/// the change's event id when one event is left, else a digest of the sorted event ids: the same batch delivered again
-/// writes nothing. A bucket that fails fails its own changes only.
+/// Groups the batch by bucket; a bucket that fails fails its own changes only. In listing mode (the default), a change
+/// the latest record already shows (the record's listing began at least <see cref="TrackingSettings.ClockSkewMargin"/>
+/// after the change was complete; S3 lists are strongly consistent) costs nothing; the others share one listing,
+/// appended as one record. In incremental mode the changes are applied to the objects' stored state and the bucket's
+/// running totals (<see cref="IncrementalTracking"/>), and the totals appended as one record. Either record's
+/// idempotency key is the change's event id when one event is left, else a digest of the sorted event ids: the same
+/// batch delivered again writes nothing.
 /// </summary>
+/// <remarks>
+/// <paramref name="objectStates"/> is needed in incremental mode only; a composition root that tracks by listing
+/// registers none.
+/// </remarks>
 public sealed class TrackObjectChangesHandler(
-    IBlobStore blobs, IHistoryRepository history, TimeProvider clock, TrackingSettings settings, ILogger<TrackObjectChangesHandler> logger)
+    IBlobStore blobs, IHistoryRepository history, TimeProvider clock, TrackingSettings settings, ILogger<TrackObjectChangesHandler> logger,
+    IObjectStateStore? objectStates = null)
     : IRequestHandler<TrackObjectChanges, TrackedChanges>
 {
     /// <summary>What a record's idempotency key starts with when it stands for several events.</summary>
@@ -113,13 +170,20 @@ public sealed class TrackObjectChangesHandler(
     public async Task<TrackedChanges> Handle(TrackObjectChanges request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var incremental = settings.Mode == TrackingMode.Incremental
+            ? new IncrementalTracking(blobs, objectStates ?? throw new InvalidOperationException(
+                $"incremental tracking needs an {nameof(IObjectStateStore)}; the composition root registered none"), history, clock)
+            : null;
         var outcomes = new Dictionary<ObjectChange, TrackedChange>(ReferenceEqualityComparer.Instance);
-        var listings = 0;
+        var cost = new TrackingCost(0, 0);
         foreach (var bucket in request.Changes.GroupBy(c => c.BucketName, StringComparer.Ordinal))
         {
             try
             {
-                listings += await TrackBucketAsync(bucket.Key, [.. bucket], outcomes, cancellationToken);
+                Validate(bucket.Key, [.. bucket], incremental is not null);
+                cost += incremental is null
+                    ? new TrackingCost(await TrackByListingAsync(bucket.Key, [.. bucket], outcomes, cancellationToken), 0)
+                    : new TrackingCost(0, await incremental.TrackBucketAsync(bucket.Key, [.. bucket], outcomes, cancellationToken));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -140,7 +204,7 @@ public sealed class TrackObjectChangesHandler(
             }
         }
 
-        return new TrackedChanges([.. request.Changes.Select(c => outcomes[c])], listings);
+        return new TrackedChanges([.. request.Changes.Select(c => outcomes[c])], cost.Listings, cost.Confirmations);
     }
 
     /// <summary>The idempotency key of a record that shows <paramref name="eventIds"/>: order and repeats do not matter.</summary>
@@ -153,8 +217,8 @@ public sealed class TrackObjectChangesHandler(
             : BatchKeyPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(distinct.Select(id => $"{id.Length}:{id}")))));
     }
 
-    private async Task<int> TrackBucketAsync(string bucket, List<ObjectChange> changes, Dictionary<ObjectChange, TrackedChange> outcomes,
-        CancellationToken cancellationToken)
+    /// <summary>Refuses a bucket's changes whole when its name or an event id is bad, or (incremental) an object is not named.</summary>
+    private static void Validate(string bucket, List<ObjectChange> changes, bool incremental)
     {
         var problems = new List<ValidationError>();
         if (BucketNameRules.Check(bucket) is { } bucketProblem)
@@ -167,11 +231,20 @@ public sealed class TrackObjectChangesHandler(
             problems.Add(new ValidationError(nameof(ObjectChange.EventId), "must not be blank"));
         }
 
+        if (incremental && changes.Any(c => string.IsNullOrEmpty(c.Target?.Key)))
+        {
+            problems.Add(new ValidationError(nameof(ObjectChange.Target), "incremental tracking needs each change's object key"));
+        }
+
         if (problems.Count > 0)
         {
             throw new RequestValidationException(nameof(TrackObjectChanges), problems);
         }
+    }
 
+    private async Task<int> TrackByListingAsync(string bucket, List<ObjectChange> changes, Dictionary<ObjectChange, TrackedChange> outcomes,
+        CancellationToken cancellationToken)
+    {
         var latest = await history.GetLatestAsync(bucket, cancellationToken);
         var pending = new List<ObjectChange>();
         foreach (var change in changes)
@@ -200,5 +273,11 @@ public sealed class TrackObjectChangesHandler(
         }
 
         return 1;
+    }
+
+    private readonly record struct TrackingCost(int Listings, int Confirmations)
+    {
+        public static TrackingCost operator +(TrackingCost left, TrackingCost right) =>
+            new(left.Listings + right.Listings, left.Confirmations + right.Confirmations);
     }
 }

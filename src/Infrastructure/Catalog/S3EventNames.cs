@@ -11,4 +11,10 @@ public static class S3EventNames
 
     /// <summary>The "detail-type" for a removed object.</summary>
     public const string ObjectDeleted = "Object Deleted";
+
+    /// <summary>The "deletion-type" of a key (unversioned) or one version removed for good.</summary>
+    public const string PermanentlyDeleted = "Permanently Deleted";
+
+    /// <summary>The "deletion-type" of a delete marker put on a versioned key.</summary>
+    public const string DeleteMarkerCreated = "Delete Marker Created";
 }

@@ -15,3 +15,8 @@ public sealed class InMemoryBlobStoreContract : BlobStoreContract
 
     protected override Task<string> CreateBucketAsync(IBlobStore store, string name) => Task.FromResult(name);
 }
+
+public sealed class InMemoryObjectStateStoreContract : ObjectStateStoreContract
+{
+    protected override Task<IObjectStateStore> CreateStoreAsync() => Task.FromResult<IObjectStateStore>(new InMemoryObjectStateStore());
+}

@@ -31,7 +31,7 @@ public sealed class S3ObjectEventDetail
     [JsonPropertyName("source-ip-address")] public string? SourceIpAddress { get; set; }
     [JsonPropertyName("reason")] public string? Reason { get; set; }
 
-    /// <summary>Only on "Object Deleted": "Permanently Deleted" or "Delete Marker Created".</summary>
+    /// <summary>Only on "Object Deleted": <see cref="S3EventNames.PermanentlyDeleted"/> or <see cref="S3EventNames.DeleteMarkerCreated"/>.</summary>
     [JsonPropertyName("deletion-type")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? DeletionType { get; set; }
