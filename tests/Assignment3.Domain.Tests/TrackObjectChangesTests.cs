@@ -85,6 +85,27 @@ public sealed class TrackObjectChangesTests
         Assert.Equal(first.NewRecords, harness.History.All);
     }
 
+    /// <summary>
+    /// The first delivery lists for both changes; by the second, the record it wrote covers the older change but not
+    /// the newer one (still within the margin). The second delivery must still find that record, not write another.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_delivered_again_when_part_of_it_is_covered_writes_nothing()
+    {
+        using var harness = new DomainHarness(trackChanges: false);
+        await harness.Store.PutAsync(Data, "a", new byte[3], "text/plain", default);
+        var now = harness.Clock.GetUtcNow();
+        var batch = new[] { Change(harness, Data, 1, now.AddSeconds(-5)), Change(harness, Data, 2, now) };
+        var first = await harness.Send(new TrackObjectChanges(batch));
+        harness.Clock.Advance(TimeSpan.FromMilliseconds(200));
+
+        var again = await harness.Send(new TrackObjectChanges(batch));
+
+        Assert.Equal([ChangeOutcome.Recorded, ChangeOutcome.Recorded], first.Changes.Select(c => c.Outcome));
+        Assert.Equal([ChangeOutcome.Covered, ChangeOutcome.AlreadyRecorded], again.Changes.Select(c => c.Outcome));
+        Assert.Equal(first.NewRecords, harness.History.All);
+    }
+
     [Fact]
     public void The_key_of_a_coalesced_record_ignores_order_and_repeats_and_is_the_event_id_for_one_event()
     {

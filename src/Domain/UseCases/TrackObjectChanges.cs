@@ -151,8 +151,8 @@ public sealed class TrackObjectChangesValidator : IRequestValidator<TrackObjectC
 /// after the change was complete; S3 lists are strongly consistent) costs nothing; the others share one listing,
 /// appended as one record. In incremental mode the changes are applied to the objects' stored state and the bucket's
 /// running totals (<see cref="IncrementalTracking"/>), and the totals appended as one record. Either record's
-/// idempotency key is the change's event id when one event is left, else a digest of the sorted event ids: the same
-/// batch delivered again writes nothing.
+/// idempotency key is the event id when the bucket has one change in the batch, else a digest of the sorted event ids of
+/// all its changes in the batch (covered ones included): the same batch delivered again writes nothing.
 /// </summary>
 /// <remarks>
 /// <paramref name="objectStates"/> is needed in incremental mode only; a composition root that tracks by listing
@@ -265,7 +265,9 @@ public sealed class TrackObjectChangesHandler(
         }
 
         // Listing now begins after each pending change was reported, so after it was complete: one listing shows them all.
-        var recorded = await BucketListing.RecordAsync(blobs, history, clock, bucket, IdempotencyKey(pending.Select(c => c.EventId)), cancellationToken);
+        // The key names every change of the bucket in the batch, not only those left pending: a delivery again finds
+        // more of them covered (the record it wrote is newer than they are), and must still find that record.
+        var recorded = await BucketListing.RecordAsync(blobs, history, clock, bucket, IdempotencyKey(changes.Select(c => c.EventId)), cancellationToken);
         var outcome = recorded.WasDuplicate ? ChangeOutcome.AlreadyRecorded : ChangeOutcome.Recorded;
         foreach (var change in pending)
         {
