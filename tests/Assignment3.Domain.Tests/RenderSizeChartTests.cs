@@ -154,6 +154,16 @@ public sealed class RenderSizeChartTests
         Assert.All(chart.Slots, slot => Assert.Equal(hours[slot.Start], (slot.Smallest.TotalSize, slot.Largest.TotalSize, slot.Changes)));
     }
 
+    [Theory]
+    [InlineData(10_000, "")]
+    [InlineData(7_200_000, "-2h")]
+    [InlineData(150_000, "-150s")]
+    [InlineData(120_000, "-2m")]
+    [InlineData(199, "-199ms")]
+    public void A_chart_key_names_a_window_other_than_the_default(int windowMs, string suffix) =>
+        Assert.Equal($"b/size-history-20261126T120030000Z{suffix}.png",
+            RenderSizeChartHandler.ChartKey(new SizeRecord("b", Latest, 1, 1), TimeSpan.FromMilliseconds(windowMs)));
+
     [Fact]
     public async Task Stores_the_png_in_the_plot_bucket_with_its_content_type_and_says_where()
     {
@@ -164,6 +174,9 @@ public sealed class RenderSizeChartTests
 
         Assert.Equal("plot-bucket", result.Location.BucketName);
         Assert.Equal("data-bucket/size-history-20261126T120030000Z.png", result.Location.Key);
+        var month = Assert.IsType<SizeChartResult.Rendered>(await harness.Send(new RenderSizeChart("data-bucket", TimeSpan.FromDays(30))));
+        Assert.Equal("data-bucket/size-history-20261126T120030000Z-30d.png", month.Location.Key);
+        Assert.NotNull(harness.Store.Get("plot-bucket", result.Location.Key)); // the month's chart did not replace it
         var stored = harness.Store.Get("plot-bucket", result.Location.Key);
         Assert.Equal(new StoredBlob(RecordingChartRenderer.TinyPng, "image/png").ContentType, stored!.ContentType);
         Assert.Equal(RecordingChartRenderer.TinyPng, stored.Content);

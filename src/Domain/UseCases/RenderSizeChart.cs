@@ -99,7 +99,7 @@ public sealed class RenderSizeChartHandler(
             Slots = slots,
         };
         var png = renderer.RenderPng(chart);
-        var location = new BlobLocation(settings.PlotBucketName, ChartKey(latest));
+        var location = new BlobLocation(settings.PlotBucketName, ChartKey(latest, window));
         await blobs.PutAsync(location.BucketName, location.Key, png, "image/png", cancellationToken);
         return new SizeChartResult.Rendered(request.BucketName, location, points.Count + slots.Count, largest, from, latest.Time)
         {
@@ -113,7 +113,24 @@ public sealed class RenderSizeChartHandler(
     private static SizeRecord Largest(SizeRecord? fromIndex, IEnumerable<SizeRecord> read) =>
         read.Append(fromIndex).OfType<SizeRecord>().MaxBy(record => record.TotalSize)!;
 
-    // Named after the bucket and its latest record: the same history gives the same key, and keys sort by time.
-    private static string ChartKey(SizeRecord latest) =>
-        $"{latest.BucketName}/size-history-{latest.Time.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}.png";
+    /// <summary>
+    /// The chart's key: the bucket, its latest record and, unless it is the default, the window, so the same history
+    /// and window give the same key, keys sort by time, and a month's chart is not overwritten by an hour's.
+    /// </summary>
+    public static string ChartKey(SizeRecord latest, TimeSpan window)
+    {
+        ArgumentNullException.ThrowIfNull(latest);
+        var suffix = window == RenderSizeChart.DefaultWindow ? "" : "-" + WindowText(window);
+        return $"{latest.BucketName}/size-history-{latest.Time.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}{suffix}.png";
+    }
+
+    // The window in its largest whole unit, as the CLI and the API accept it: 30d, 1h, 2m, 90s, 199ms.
+    private static string WindowText(TimeSpan window) => window.Ticks switch
+    {
+        var t when t % TimeSpan.TicksPerDay == 0 => $"{window.Ticks / TimeSpan.TicksPerDay}d",
+        var t when t % TimeSpan.TicksPerHour == 0 => $"{window.Ticks / TimeSpan.TicksPerHour}h",
+        var t when t % TimeSpan.TicksPerMinute == 0 => $"{window.Ticks / TimeSpan.TicksPerMinute}m",
+        var t when t % TimeSpan.TicksPerSecond == 0 => $"{window.Ticks / TimeSpan.TicksPerSecond}s",
+        _ => $"{(long)Math.Ceiling(window.TotalMilliseconds)}ms",
+    };
 }
