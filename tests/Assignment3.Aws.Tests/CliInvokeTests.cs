@@ -92,6 +92,30 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
         Assert.Single((await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = table })).Items, i => i["bucket_name"].S == "assignment3-data");
     }
 
+    /// <summary>
+    /// <c>invoke</c> passes the environment to the function as Lambda would, TRACKING_MODE included: tracked
+    /// incrementally, the batch's events alone make the record (a bucket S3 does not have could not be listed).
+    /// </summary>
+    [Fact]
+    public async Task Size_tracking_honours_the_tracking_mode_of_the_environment()
+    {
+        var table = await emulators.CreateTableAsync();
+        Set("TABLE_NAME", table);
+        Set("TRACKING_MODE", "incremental");
+        var bucket = EmulatorFixture.UniqueName("never-listed");
+        using var folder = new TempDirectory();
+        await File.WriteAllTextAsync(folder["batch.json"], FunctionHarness.SqsBatch([
+            ("m-1", FunctionHarness.ObjectCreated(bucket, "e-1", key: "a.bin", size: 5)), ("m-2", FunctionHarness.ObjectCreated(bucket, "e-2", key: "b.bin", size: 7))]));
+
+        var (exitCode, output, error) = await Invoke("size-tracking", folder["batch.json"]);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal("""{"batchItemFailures":[]}""", output.Trim());
+        var record = Assert.Single(await new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName)
+            .GetRangeAsync(bucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, default));
+        Assert.Equal((12L, 2), (record.TotalSize, record.ObjectCount));
+    }
+
     // The request id of every JSON line (a line without one counts as an empty id, so it shows up as a second id).
     private static List<string> RequestIds(string log) =>
     [

@@ -171,17 +171,17 @@ public sealed class FaultTests(EmulatorFixture emulators)
     {
         await using var scenario = await Scenario.StartAsync(emulators);
         var (first, second) = (new SizeRecord(scenario.Bucket, T0, 10, 1), new SizeRecord(scenario.Bucket, T0.AddMilliseconds(1), 30, 2));
-        scenario.DynamoDb.HoldResponse(TimeSpan.FromMinutes(1), 1, IsSummaryRead, forwardFirst: true);
+        scenario.DynamoDb.HoldResponse(TimeSpan.FromMinutes(1), 1, IsBatchRead, forwardFirst: true);
 
         var slow = scenario.HistoryThroughProxy().AppendAsync(first, null, default);
-        await scenario.DynamoDb.WhenAnswered(IsSummaryRead, 1);
+        await scenario.DynamoDb.WhenAnswered(IsBatchRead, 1);
         Assert.Equal(AppendOutcome.Appended, (await scenario.History.AppendAsync(second, null, default)).Outcome);
         scenario.DynamoDb.Release();
 
         Assert.Equal(AppendOutcome.Appended, (await slow).Outcome);
         var transactions = scenario.DynamoDb.Requests.Where(IsWrite).ToList();
         Assert.Equal([400, 200], transactions.Select(t => t.Status));
-        Assert.Equal(2, scenario.DynamoDb.Requests.Count(IsSummaryRead));
+        Assert.Equal(2, scenario.DynamoDb.Requests.Count(IsBatchRead));
         foreach (var resolution in SummaryResolutions.All)
         {
             var summary = Assert.Single(await scenario.History.GetSummariesAsync(scenario.Bucket, resolution, T0, T0, default));
@@ -206,11 +206,11 @@ public sealed class FaultTests(EmulatorFixture emulators)
             ["Responses"] = new Dictionary<string, object> { [scenario.Table] = Array.Empty<object>() },
             ["UnprocessedKeys"] = new Dictionary<string, object> { [scenario.Table] = new Dictionary<string, object> { ["Keys"] = keys, ["ConsistentRead"] = true } },
         });
-        scenario.DynamoDb.Answer(1, 200, "application/x-amz-json-1.0", unprocessed, IsSummaryRead);
+        scenario.DynamoDb.Answer(1, 200, "application/x-amz-json-1.0", unprocessed, IsBatchRead);
 
         Assert.Equal(AppendOutcome.Appended, (await scenario.HistoryThroughProxy().AppendAsync(record, null, default)).Outcome);
 
-        Assert.Equal(2, scenario.DynamoDb.Requests.Count(IsSummaryRead));
+        Assert.Equal(2, scenario.DynamoDb.Requests.Count(IsBatchRead));
         // The keys were read again before writing: the transaction did not have to fail first.
         Assert.Equal([200], scenario.DynamoDb.Requests.Where(IsWrite).Select(t => t.Status));
         foreach (var resolution in SummaryResolutions.All)
@@ -220,9 +220,89 @@ public sealed class FaultTests(EmulatorFixture emulators)
         }
     }
 
+    /// <summary>
+    /// Incremental tracking's apply ADDs its delta to the totals, which is not idempotent by itself. DynamoDB commits,
+    /// the answer is a 500, the SDK sends the same transaction again with the same token, and DynamoDB answers it as
+    /// done: the apply reports success and the delta counts once. Without states (a delta alone), only the token protects
+    /// the ADD; with states, a second run would also fail their conditions and wrongly report a conflict.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_apply_that_committed_but_answered_500_reports_success_and_counts_its_delta_once(bool withStates)
+    {
+        var table = await emulators.CreateTableAsync();
+        await using var proxy = new FaultProxy(emulators.DynamoDbEndpoint);
+        var store = new DynamoDbObjectStateStore(EmulatorFixture.DynamoDbVia(proxy.Endpoint), table);
+        var state = new ObjectState(ObjectStatus.Present, 18, "etag-18", null, "01");
+        proxy.CommitThenFail(1, IsWrite);
+
+        Assert.True(await store.ApplyAsync("counted", withStates ? [new ObjectStateWrite("a.txt", state, 0)] : [], new BucketTotals(18, 1, 0), default));
+
+        Assert.Equal(new BucketTotals(18, 1, 0), await store.GetTotalsAsync("counted", default));
+        var attempts = proxy.Requests.Where(IsWrite).ToList();
+        Assert.Equal([500, 200], attempts.Select(a => a.Status));
+        Assert.Equal(ClientRequestToken(attempts[0]), ClientRequestToken(attempts[1]));
+        Assert.Matches("^[0-9a-f]{32}$", ClientRequestToken(attempts[0]));
+        if (withStates)
+        {
+            Assert.Equal(new StoredObjectState(state, 1), (await store.GetAsync("counted", ["a.txt"], default))["a.txt"]);
+        }
+    }
+
+    [Theory]
+    [InlineData("ThrottlingError")]
+    [InlineData("TransactionConflict")]
+    public async Task An_apply_cancelled_without_a_failed_condition_is_tried_again_and_counts_once(string code)
+    {
+        var table = await emulators.CreateTableAsync();
+        await using var proxy = new FaultProxy(emulators.DynamoDbEndpoint);
+        var store = new DynamoDbObjectStateStore(EmulatorFixture.DynamoDbVia(proxy.Endpoint), table);
+        proxy.CancelTransaction(2, ["None", code], IsWrite);
+
+        Assert.True(await store.ApplyAsync("retried", [new("a.txt", new ObjectState(ObjectStatus.Present, 5, null, null, "01"), 0)], new BucketTotals(5, 1, 0), default));
+
+        Assert.Equal(3, proxy.Requests.Count(IsWrite));
+        Assert.Equal(new BucketTotals(5, 1, 0), await store.GetTotalsAsync("retried", default));
+    }
+
+    /// <summary>BatchGetItem may answer with some keys unprocessed: the object states are asked again, not taken as absent.</summary>
+    [Fact]
+    public async Task Object_states_left_unprocessed_by_the_batch_read_are_read_again()
+    {
+        var table = await emulators.CreateTableAsync();
+        var state = new ObjectState(ObjectStatus.Present, 18, "etag-18", null, "01");
+        await new DynamoDbObjectStateStore(emulators.DynamoDb, table).ApplyAsync("unprocessed", [new("a.txt", state, 0), new("b.txt", state, 0)], new BucketTotals(36, 2, 0), default);
+        await using var proxy = new FaultProxy(emulators.DynamoDbEndpoint);
+        var unprocessed = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["Responses"] = new Dictionary<string, object> { [table] = Array.Empty<object>() },
+            ["UnprocessedKeys"] = new Dictionary<string, object>
+            {
+                [table] = new Dictionary<string, object>
+                {
+                    ["Keys"] = new[] { "a.txt", "b.txt" }.Select(key => new Dictionary<string, object>
+                    {
+                        ["bucket_name"] = new Dictionary<string, string> { ["S"] = $"object#unprocessed#{key}" },
+                        ["time"] = new Dictionary<string, string> { ["N"] = "0" },
+                    }).ToArray(),
+                    ["ConsistentRead"] = true,
+                },
+            },
+        });
+        proxy.Answer(1, 200, "application/x-amz-json-1.0", unprocessed, IsBatchRead);
+
+        var read = await new DynamoDbObjectStateStore(EmulatorFixture.DynamoDbVia(proxy.Endpoint), table).GetAsync("unprocessed", ["a.txt", "b.txt"], default);
+
+        Assert.Equal(2, proxy.Requests.Count(IsBatchRead));
+        Assert.Equal(new StoredObjectState(state, 1), read["a.txt"]);
+        Assert.Equal(new StoredObjectState(state, 1), read["b.txt"]);
+    }
+
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
 
-    private static bool IsSummaryRead(ProxiedRequest request) => request.Target?.EndsWith(".BatchGetItem", StringComparison.Ordinal) == true;
+    // Summaries and object states are both read with BatchGetItem.
+    private static bool IsBatchRead(ProxiedRequest request) => request.Target?.EndsWith(".BatchGetItem", StringComparison.Ordinal) == true;
 
     private static string ClientRequestToken(ProxiedRequest request) =>
         JsonDocument.Parse(request.Body).RootElement.GetProperty("ClientRequestToken").GetString()!;

@@ -20,11 +20,11 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
         return sample.ToJsonString();
     }
 
-    private async Task<(SizeTrackingFunction Function, string Table, StringWriter Log)> CreateAsync()
+    private async Task<(SizeTrackingFunction Function, string Table, StringWriter Log)> CreateAsync(IReadOnlyDictionary<string, string>? more = null)
     {
         var table = await emulators.CreateTableAsync();
         var log = new StringWriter();
-        return (new SizeTrackingFunction(FunctionHarness.Settings(table), log), table, log);
+        return (new SizeTrackingFunction(FunctionHarness.Settings(table, more: more), log), table, log);
     }
 
     private async Task<List<Dictionary<string, AttributeValue>>> ItemsAsync(string table) =>
@@ -101,6 +101,20 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
         Assert.Contains("TABLE_NAME", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("incremetal")]
+    [InlineData("INCREMENTAL")]
+    public async Task A_tracking_mode_outside_the_choices_fails_the_first_invocation_naming_the_variable_and_writes_nothing(string mode)
+    {
+        var (function, table, _) = await CreateAsync(new Dictionary<string, string> { [Catalog.FunctionSettingNames.TrackingMode] = mode });
+        using var _function = function;
+
+        var error = await Assert.ThrowsAsync<MissingSettingException>(() => FunctionHarness.InvokeAsync(function.Handle, Sample("object-created.json")));
+
+        Assert.Equal($"environment variable TRACKING_MODE must be listing or incremental, was '{mode}'", error.Message);
+        Assert.Empty(await ItemsAsync(table));
+    }
+
     [Fact]
     public async Task The_driver_without_a_plot_api_url_fails_naming_the_variable()
     {
@@ -113,14 +127,22 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
     }
 
     /// <summary>
-    /// Tracked as a user would run it: real changes in the S3 emulator (creates, overwrites, deletes), their events as
-    /// S3 sends them, in SQS batches as Lambda delivers them, shuffled, and every batch delivered a second time. Each
-    /// batch lists once, the second delivery writes nothing, and the history ends on what a listing says.
+    /// Tracked as a user would run it, in either mode (<c>TRACKING_MODE</c>, as the stack sets it): real changes in the
+    /// S3 emulator (creates, overwrites, deletes) to a bucket that starts empty, their events as S3 sends them, in SQS
+    /// batches as Lambda delivers them, shuffled, and every batch delivered a second time. Listing lists at most once
+    /// per delivered batch; incremental lists never. The second delivery writes nothing, and the history ends on what a listing says.
     /// </summary>
-    [Fact]
-    public async Task Batches_of_real_changes_shuffled_and_delivered_twice_end_on_the_listings_totals()
+    [Theory]
+    [InlineData("listing")]
+    [InlineData("incremental")]
+    public async Task Batches_of_real_changes_shuffled_and_delivered_twice_end_on_the_listings_totals(string mode)
     {
-        var (function, table, log) = await CreateAsync();
+        await using var s3 = new FaultProxy(emulators.S3Endpoint);
+        var (function, table, log) = await CreateAsync(new Dictionary<string, string>
+        {
+            [Catalog.FunctionSettingNames.TrackingMode] = mode,
+            [Adapters.Aws.DependencyInjection.S3EndpointVariable] = s3.Endpoint.ToString(),
+        });
         using var _function = function;
         var bucket = EmulatorFixture.UniqueName("batches");
         await FunctionHarness.EnsureBucketAsync(emulators.S3, bucket);
@@ -196,6 +218,9 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
         var records = await RecordsAsync(table, bucket);
         Assert.Equal(afterFirst, records);
         Assert.InRange(records.Count, 1, batches.Count);
+        var listings = s3.Requests.Count(r => r.Method == "GET" && r.Query.Contains("list-type=2", StringComparison.Ordinal));
+        // Listing: once per batch delivered at most (a second delivery lists again unless a record began after its changes).
+        Assert.InRange(listings, mode == "listing" ? 1 : 0, mode == "listing" ? 2 * batches.Count : 0);
         Assert.Equal(records.Count, FunctionHarness.MetricLines(log).Count);
         var listing = (await emulators.S3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [];
         Assert.Equal((listing.Sum(o => o.Size ?? 0), listing.Count), (records[^1].TotalSize, records[^1].ObjectCount));

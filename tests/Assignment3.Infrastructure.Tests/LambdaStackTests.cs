@@ -1,20 +1,22 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
 using Assignment3.Catalog;
+using Assignment3.Infrastructure;
 using static Assignment3.Infrastructure.Tests.SynthesizedApp;
 
 namespace Assignment3.Infrastructure.Tests;
 
 public sealed class LambdaStackTests
 {
-    private static (string Id, JsonObject Resource) FunctionNamed(string name) =>
-        Resources(Lambda, "AWS::Lambda::Function").Single(f => (string?)f.Resource["Properties"]!["FunctionName"] == $"assignment3-{name}");
+    // Each helper reads the default template (listing mode) unless given another.
+    private static (string Id, JsonObject Resource) FunctionNamed(string name, Template? template = null) =>
+        Resources(template ?? Lambda, "AWS::Lambda::Function").Single(f => (string?)f.Resource["Properties"]!["FunctionName"] == $"assignment3-{name}");
 
     /// <summary>Every statement of the policies attached to the function's role.</summary>
-    private static List<JsonObject> Statements(string function)
+    private static List<JsonObject> Statements(string function, Template? template = null)
     {
-        var roleId = (string)FunctionNamed(function).Resource["Properties"]!["Role"]!["Fn::GetAtt"]![0]!;
-        return [.. Resources(Lambda, "AWS::IAM::Policy")
+        var roleId = (string)FunctionNamed(function, template).Resource["Properties"]!["Role"]!["Fn::GetAtt"]![0]!;
+        return [.. Resources(template ?? Lambda, "AWS::IAM::Policy")
             .Where(p => p.Resource["Properties"]!["Roles"]!.AsArray().Any(r => (string?)r!["Ref"] == roleId))
             .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()))];
     }
@@ -23,8 +25,59 @@ public sealed class LambdaStackTests
         statement["Action"] is JsonArray many ? [.. many.Select(a => (string)a!)] : [(string)statement["Action"]!];
 
     // Logs and X-Ray every function has alike; the tests below state what each does besides.
-    private static HashSet<string> AllActions(string function) =>
-        [.. Statements(function).SelectMany(Actions).Where(a => !a.StartsWith("logs:", StringComparison.Ordinal) && !a.StartsWith("xray:", StringComparison.Ordinal))];
+    private static HashSet<string> AllActions(string function, Template? template = null) =>
+        [.. Statements(function, template).SelectMany(Actions).Where(a => !a.StartsWith("logs:", StringComparison.Ordinal) && !a.StartsWith("xray:", StringComparison.Ordinal))];
+
+    private static string? TrackingModeVariable(Template template) =>
+        (string?)FunctionNamed("size-tracking", template).Resource["Properties"]!["Environment"]!["Variables"]![FunctionSettingNames.TrackingMode];
+
+    [Fact]
+    public void Size_tracking_tracks_by_listing_unless_the_context_says_incremental()
+    {
+        Assert.Equal("listing", TrackingModeVariable(Lambda));
+        Assert.Equal("incremental", TrackingModeVariable(IncrementalLambda));
+    }
+
+    [Fact]
+    public void Incremental_tracking_may_also_get_and_update_items_and_head_the_data_buckets_objects()
+    {
+        Assert.Equal(
+            ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket",
+                "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+            AllActions("size-tracking", IncrementalLambda).Order(StringComparer.Ordinal));
+        var head = Assert.Single(Statements("size-tracking", IncrementalLambda), s => Actions(s).Contains("s3:GetObject"));
+        Assert.Equal(["s3:GetObject"], Actions(head));
+        var resource = head["Resource"]!.ToJsonString();
+        Assert.Contains("DataBucket", resource, StringComparison.Ordinal);
+        Assert.EndsWith("\"/*\"]]}", resource, StringComparison.Ordinal);
+        Assert.All(Statements("size-tracking", IncrementalLambda).Where(s => Actions(s).Any(a => a.StartsWith("dynamodb:", StringComparison.Ordinal))),
+            s => Assert.Contains("SizeHistoryTable", s["Resource"]!.ToJsonString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Only_incremental_tracking_accepts_a_data_bucket_wildcard_on_size_trackings_role_and_says_why()
+    {
+        // The acceptances that name the data bucket's objects (X-Ray's Resource: * is accepted on every role alike).
+        static List<JsonNode?> Accepted(Template template) => [.. Resources(template, "AWS::IAM::Policy")
+            .Where(p => p.Id.StartsWith("SizeTrackingRole", StringComparison.Ordinal))
+            .SelectMany(p => p.Resource["Metadata"]?["cdk_nag"]?["rules_to_suppress"]?.AsArray() ?? [])
+            .Where(rule => rule!["applies_to"]?.ToJsonString().Contains("DataBucket", StringComparison.Ordinal) == true)];
+
+        Assert.Empty(Accepted(Lambda));
+        var rule = Assert.Single(Accepted(IncrementalLambda));
+        Assert.Equal("AwsSolutions-IAM5", (string?)rule!["id"]);
+        Assert.Contains("HeadObject", (string?)rule["reason"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("incremetal")]
+    [InlineData("Incremental")]
+    public void A_tracking_mode_outside_the_choices_stops_synth_naming_the_context_and_its_choices(string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Synthesize(context: new Dictionary<string, object> { [LambdaStack.TrackingContext] = value }));
+
+        Assert.Equal($"assignment3:tracking must be listing or incremental, not \"{value}\"", error.Message);
+    }
 
     [Theory]
     [InlineData("size-tracking", "provided.al2023", "bootstrap")]

@@ -26,17 +26,22 @@ public static class SynthesizedApp
 
     private static readonly Lazy<(Template Storage, Template Lambda)> Templates = new(() => Synthesize());
 
+    private static readonly Lazy<Template> IncrementalTemplate = new(() =>
+        Synthesize(context: new Dictionary<string, object> { [LambdaStack.TrackingContext] = TrackingModeNames.Incremental }).Lambda);
+
     /// <summary>
     /// Both stacks as the app builds them for <see cref="DebianHost"/>, from <paramref name="root"/> (default: this
-    /// repository) with <paramref name="functions"/> (default: the catalog's), without bundling.
+    /// repository) with <paramref name="functions"/> (default: the catalog's) and the CDK <paramref name="context"/>
+    /// values given (as <c>-c key=value</c> would), without bundling.
     /// </summary>
-    public static (Template Storage, Template Lambda) Synthesize(string? root = null, IReadOnlyList<LambdaFunctionSpec>? functions = null)
+    public static (Template Storage, Template Lambda) Synthesize(string? root = null, IReadOnlyList<LambdaFunctionSpec>? functions = null,
+        IReadOnlyDictionary<string, object>? context = null)
     {
         var app = new App(new AppProps
         {
             Outdir = Path.Combine(Path.GetTempPath(), $"assignment3-cdk-{Guid.NewGuid():N}"),
             // No stack is bundled: assertions read the templates only.
-            Context = new Dictionary<string, object> { ["aws:cdk:bundling-stacks"] = Array.Empty<string>() },
+            Context = new Dictionary<string, object>(context ?? new Dictionary<string, object>()) { ["aws:cdk:bundling-stacks"] = Array.Empty<string>() },
         });
         var (storage, lambda) = AssignmentApp.Build(app, root ?? Root, DebianHost, TextWriter.Null, functions);
         return (Template.FromStack(storage), Template.FromStack(lambda));
@@ -45,6 +50,9 @@ public static class SynthesizedApp
     public static Template Storage => Templates.Value.Storage;
 
     public static Template Lambda => Templates.Value.Lambda;
+
+    /// <summary>The Lambda stack synthesized with <c>-c assignment3:tracking=incremental</c>.</summary>
+    public static Template IncrementalLambda => IncrementalTemplate.Value;
 
     /// <summary>The template as JSON, for facts that Match cannot state in one call.</summary>
     public static JsonObject Json(Template template) =>

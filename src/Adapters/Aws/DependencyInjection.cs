@@ -71,6 +71,10 @@ public static class DependencyInjection
         services.AddSingleton<IHistoryRepository>(sp =>
             new DynamoDbHistoryRepository(sp.GetRequiredService<IAmazonDynamoDB>(), tableName, sizeIndexName));
 
+    /// <summary>Incremental tracking's object states and running totals, kept in the history table.</summary>
+    public static IServiceCollection AddDynamoDbObjectStates(this IServiceCollection services, string tableName) =>
+        services.AddSingleton<IObjectStateStore>(sp => new DynamoDbObjectStateStore(sp.GetRequiredService<IAmazonDynamoDB>(), tableName));
+
     /// <summary>Buckets in S3.</summary>
     public static IServiceCollection AddS3Blobs(this IServiceCollection services) =>
         services.AddSingleton<IBlobStore>(sp => new S3BlobStore(sp.GetRequiredService<IAmazonS3>()));

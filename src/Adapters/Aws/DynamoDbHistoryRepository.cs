@@ -40,13 +40,10 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
 
     // A transaction can be cancelled without any condition failing: by a concurrent transaction on the same item
     // (two deliveries of one event; the next try sees the winner's marker) or for lack of capacity. The SDK does not
-    // retry cancellations, so these are retried here, a bounded number of times with jittered exponential backoff.
+    // retry cancellations, so these are retried here (DynamoDbCalls: bounded, jittered exponential backoff).
     // Appends to one bucket also race for its summaries: ten tries absorb a handful of concurrent writers per bucket.
-    private const int MaxCancellationRetries = 10;
-    private static readonly string[] RetriedCancellations = ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"];
-
     private const string MarkerPrefix = "event#";
-    private const string ConditionalCheckFailed = "ConditionalCheckFailed";
+    private const string ConditionalCheckFailed = DynamoDbCalls.ConditionalCheckFailed;
     private const string NotExists = "attribute_not_exists(" + HistorySchema.BucketAttribute + ")";
 
     /// <inheritdoc />
@@ -84,8 +81,7 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
                 await client.TransactWriteItemsAsync(new TransactWriteItemsRequest
                 {
                     TransactItems = items,
-                    // Set here rather than left to the SDK, so that the guarantee above does not rest on a default.
-                    ClientRequestToken = Guid.NewGuid().ToString("N"),
+                    ClientRequestToken = DynamoDbCalls.NewClientRequestToken(),
                 }, cancellationToken);
                 return new AppendResult(AppendOutcome.Appended, record);
             }
@@ -104,9 +100,9 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
 
                 // A summary changed since it was read: another record of the same slot was appended meanwhile.
                 var summaryMoved = reasons.Skip(firstSummary).Any(r => r.Code == ConditionalCheckFailed);
-                if ((summaryMoved || reasons.Any(r => RetriedCancellations.Contains(r.Code))) && attempt < MaxCancellationRetries)
+                if ((summaryMoved || DynamoDbCalls.IsWorthRetrying(ex)) && attempt < DynamoDbCalls.MaxRetries)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 25 << Math.Min(attempt, 6))), cancellationToken);
+                    await DynamoDbCalls.BackOffAsync(attempt, cancellationToken);
                     continue;
                 }
 
@@ -341,33 +337,9 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
     private async Task<Dictionary<TimeSpan, SizeSummary>> ReadSummariesOfAsync(SizeRecord record, CancellationToken cancellationToken)
     {
         var keys = SummaryResolutions.All.Select(resolution => SummaryKey(record, resolution)).ToList();
-        var found = new Dictionary<TimeSpan, SizeSummary>();
-        for (var attempt = 0; keys.Count > 0; attempt++)
-        {
-            var response = await client.BatchGetItemAsync(new BatchGetItemRequest
-            {
-                RequestItems = new Dictionary<string, KeysAndAttributes> { [tableName] = new() { Keys = keys, ConsistentRead = true } },
-            }, cancellationToken);
-            foreach (var item in response.Responses?.GetValueOrDefault(tableName) ?? [])
-            {
-                var resolution = ResolutionOf(item[HistorySchema.BucketAttribute].S);
-                found[resolution] = FromSummaryItem(record.BucketName, resolution, item);
-            }
-
-            // BatchGetItem may leave keys unprocessed (throttling, size); AWS asks for a retry of those with backoff.
-            keys = response.UnprocessedKeys?.GetValueOrDefault(tableName)?.Keys ?? [];
-            if (keys.Count > 0)
-            {
-                if (attempt >= MaxCancellationRetries)
-                {
-                    throw new InvalidOperationException($"DynamoDB left {keys.Count} summaries of {record.BucketName} unread after {attempt + 1} tries");
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 25 << Math.Min(attempt, 6))), cancellationToken);
-            }
-        }
-
-        return found;
+        var items = await DynamoDbCalls.BatchGetAsync(client, tableName, keys, $"summaries of {record.BucketName}", cancellationToken);
+        return items.Select(item => FromSummaryItem(record.BucketName, ResolutionOf(item[HistorySchema.BucketAttribute].S), item))
+            .ToDictionary(summary => summary.Resolution);
     }
 
     // The folded summary, written only if the stored one still has the change count that was read (or still does not exist).

@@ -1,4 +1,5 @@
 using Assignment3.Catalog;
+using Assignment3.Domain.UseCases;
 
 namespace Assignment3.Adapters.Lambda;
 
@@ -57,6 +58,19 @@ public sealed class FunctionSettings(Func<string, string?> read)
         var margin = TimeSpan.FromTicks(Math.Clamp(remaining.Ticks / 10, TimeSpan.FromSeconds(0.5).Ticks, TimeSpan.FromSeconds(5).Ticks));
         return remaining > margin ? remaining - margin : TimeSpan.Zero;
     }
+
+    /// <summary>
+    /// How size tracking follows the bucket (<see cref="FunctionSettingNames.TrackingMode"/>): listing when unset, else
+    /// exactly one of <see cref="TrackingModeNames.All"/>. Anything else is refused: a typo must not silently track by
+    /// listing while the stack believes it tracks incrementally.
+    /// </summary>
+    public TrackingMode TrackingMode => Optional(FunctionSettingNames.TrackingMode) switch
+    {
+        null or TrackingModeNames.Listing => TrackingMode.Listing,
+        TrackingModeNames.Incremental => TrackingMode.Incremental,
+        var other => throw new MissingSettingException(
+            $"environment variable {FunctionSettingNames.TrackingMode} must be {string.Join(" or ", TrackingModeNames.All)}, was '{other}'"),
+    };
 
     /// <summary>Any setting by name (the AWS SDK's own, for example), or null when it is not set.</summary>
     public string? Read(string name) => Optional(name);

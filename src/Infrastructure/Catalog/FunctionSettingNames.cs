@@ -20,4 +20,20 @@ public static class FunctionSettingNames
 
     /// <summary>The function's timeout in seconds, as configured in Lambda.</summary>
     public const string FunctionTimeout = "FUNCTION_TIMEOUT_SECONDS";
+
+    /// <summary>How size tracking follows the bucket: one of <see cref="TrackingModeNames.All"/>; unset means listing.</summary>
+    public const string TrackingMode = "TRACKING_MODE";
+}
+
+/// <summary>The values of <see cref="FunctionSettingNames.TrackingMode"/>, as the stack sets them and size tracking reads them.</summary>
+public static class TrackingModeNames
+{
+    /// <summary>One listing of the bucket per batch (the default).</summary>
+    public const string Listing = "listing";
+
+    /// <summary>Each object's state and the bucket's running totals, kept in the history table; no listing.</summary>
+    public const string Incremental = "incremental";
+
+    /// <summary>Every value, the default first.</summary>
+    public static IReadOnlyList<string> All { get; } = [Listing, Incremental];
 }

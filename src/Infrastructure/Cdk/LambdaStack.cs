@@ -48,6 +48,12 @@ public sealed class LambdaStack : Stack
     /// <summary>CDK context key: "false" leaves the account-level API Gateway CloudWatch role to the account's owner.</summary>
     public const string ApiGatewayCloudWatchRoleContext = "assignment3:apiGatewayCloudWatchRole";
 
+    /// <summary>
+    /// CDK context key: how size tracking follows the data bucket, one of <see cref="TrackingModeNames.All"/> (default
+    /// <c>listing</c>). Sets the function's <see cref="FunctionSettingNames.TrackingMode"/> and the grants each mode needs.
+    /// </summary>
+    public const string TrackingContext = "assignment3:tracking";
+
     /// <summary>Creates the functions, their triggers and permissions, and their monitoring.</summary>
     public LambdaStack(Construct scope, string id, LambdaStackProps props)
         : base(scope, id, props)
@@ -68,13 +74,27 @@ public sealed class LambdaStack : Stack
         };
         Functions = [.. props.Functions.Select(spec => new LambdaFunctionConstruct(this, spec, props.Plans[spec.Name], shared))];
 
-        // Size tracking: every object change of the data bucket, through EventBridge; lists the bucket, appends a record.
+        // Size tracking: every object change of the data bucket, through EventBridge; lists the bucket (or, tracking
+        // incrementally, applies each change to the objects' states), appends a record.
         var tracking = FunctionOf(FunctionCatalog.SizeTracking);
+        TrackingMode = TrackingModeOf(Node.TryGetContext(TrackingContext)?.ToString());
+        tracking.Function.AddEnvironment(FunctionSettingNames.TrackingMode, TrackingMode);
         ObjectEvents = new S3ObjectEventRule(this, "DataBucketObjectChanges", new S3ObjectEventRuleProps { Bucket = data, Target = tracking, Nag = nag });
+        // Incremental mode lists nothing, but HeadObject needs ListBucket to answer 404 for a missing key (403 without).
         tracking.Allow(["s3:ListBucket"], data.BucketArn);
         // The latest record (is a change already shown?), then an append: see HistoryAccess. Not limited to the data
         // bucket's partitions: event markers have partitions of their own.
         tracking.Allow([.. HistoryAccess.Read, .. HistoryAccess.Append], history.TableArn);
+        if (TrackingMode == TrackingModeNames.Incremental)
+        {
+            // The objects' states and the totals live in the same table, in partitions of their own (object#…, totals#…).
+            tracking.Allow([.. HistoryAccess.TrackObjects], history.TableArn);
+            // HeadObject, where an event alone cannot say what is current (sequencers of different lengths, a version removed).
+            tracking.Allow(["s3:GetObject"], data.ArnForObjects("*"));
+            tracking.AcceptOnRole("AwsSolutions-IAM5",
+                "Incremental tracking asks S3 for the current version of any key an event names (HeadObject needs s3:GetObject); the grant is GetObject in the data bucket alone.",
+                "regex:/^Resource::.*DataBucket.*\\/\\*$/");
+        }
 
         // Plotting: invoked by the API alone; reads the history and its by-size index, stores and links the chart.
         var plotting = FunctionOf(FunctionCatalog.Plotting);
@@ -117,6 +137,15 @@ public sealed class LambdaStack : Stack
         _ = new CfnOutput(this, "DashboardName", new CfnOutputProps { Value = "assignment3", Description = "CloudWatch → Dashboards → this name" });
         _ = new CfnOutput(this, "UndeliverableEventQueueUrl", new CfnOutputProps { Value = ObjectEvents.Undeliverable.QueueUrl, Description = "Events EventBridge could not deliver" });
     }
+
+    /// <summary>Size tracking's mode, one of <see cref="TrackingModeNames.All"/>, from the context <see cref="TrackingContext"/>.</summary>
+    public string TrackingMode { get; }
+
+    /// <summary>The tracking mode a context value names (null or empty: listing); any other value is refused by name.</summary>
+    public static string TrackingModeOf(string? contextValue) =>
+        string.IsNullOrEmpty(contextValue) ? TrackingModeNames.Listing
+        : TrackingModeNames.All.Contains(contextValue, StringComparer.Ordinal) ? contextValue
+        : throw new ArgumentException($"{TrackingContext} must be {string.Join(" or ", TrackingModeNames.All)}, not \"{contextValue}\"");
 
     /// <summary>Every function, in the order of <see cref="LambdaStackProps.Functions"/>.</summary>
     public IReadOnlyList<LambdaFunctionConstruct> Functions { get; }

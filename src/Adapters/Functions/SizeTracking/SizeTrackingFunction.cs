@@ -5,6 +5,7 @@ using Assignment3.Adapters.Lambda.Contracts;
 using Assignment3.Adapters.Lambda.RuntimeApi;
 using Assignment3.Catalog;
 using Assignment3.Domain.UseCases;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Assignment3.Functions.SizeTracking;
@@ -30,10 +31,20 @@ public sealed class SizeTrackingFunction : ILambdaFunction
     public SizeTrackingFunction(FunctionSettings settings, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _host = new FunctionHost("size-tracking", settings, log, services => services
-            .AddAwsClients(settings.Read)
-            .AddDynamoDbHistory(settings.TableName, settings.SizeIndexName)
-            .AddS3Blobs());
+        _host = new FunctionHost("size-tracking", settings, log, services =>
+        {
+            // Read with the others on the first invocation: a bad TRACKING_MODE fails it, naming the variable.
+            var mode = settings.TrackingMode;
+            services
+                .AddAwsClients(settings.Read)
+                .AddDynamoDbHistory(settings.TableName, settings.SizeIndexName)
+                .AddS3Blobs()
+                .AddSingleton(TrackingSettings.Default with { Mode = mode });
+            if (mode == TrackingMode.Incremental)
+            {
+                services.AddDynamoDbObjectStates(settings.TableName);
+            }
+        });
     }
 
     /// <summary>Brings the history of each event's bucket up to date.</summary>
