@@ -21,12 +21,14 @@ public static class DependencyInjection
 
         services.AddTransient<IRequestHandler<RecordBucketSize, RecordedSize>, RecordBucketSizeHandler>();
         services.AddTransient<IRequestHandler<TrackObjectChanges, TrackedChanges>, TrackObjectChangesHandler>();
+        services.AddTransient<IRequestHandler<ReconcileBucket, BucketReconciled>, ReconcileBucketHandler>();
         services.AddTransient<IRequestHandler<RenderSizeChart, SizeChartResult>, RenderSizeChartHandler>();
         services.AddTransient<IRequestHandler<RunDemo, DemoReport>, RunDemoHandler>();
         services.AddTransient<IRequestHandler<GetSizeHistory, IReadOnlyList<SizeRecord>>, GetSizeHistoryHandler>();
 
         services.AddTransient<IRequestValidator<RecordBucketSize>, RecordBucketSizeValidator>();
         services.AddTransient<IRequestValidator<TrackObjectChanges>, TrackObjectChangesValidator>();
+        services.AddTransient<IRequestValidator<ReconcileBucket>, ReconcileBucketValidator>();
         services.AddTransient<IRequestValidator<RenderSizeChart>, RenderSizeChartValidator>();
         services.AddTransient<IRequestValidator<RunDemo>, RunDemoValidator>();
         services.AddTransient<IRequestValidator<GetSizeHistory>, GetSizeHistoryValidator>();

@@ -12,12 +12,13 @@ public sealed class S3BlobStore(IAmazonS3 client, int pageSize = 1000) : IBlobSt
     private const int DeleteBatchSize = 1000; // DeleteObjects' limit
 
     /// <inheritdoc />
-    public async Task<BlobPage> ListAsync(string bucketName, string? continuationToken, CancellationToken cancellationToken)
+    public async Task<BlobPage> ListAsync(string bucketName, string? continuationToken, string? startAfter, CancellationToken cancellationToken)
     {
         var response = await client.ListObjectsV2Async(new ListObjectsV2Request
         {
             BucketName = bucketName,
             ContinuationToken = continuationToken,
+            StartAfter = continuationToken is null ? startAfter : null,
             MaxKeys = pageSize,
         }, cancellationToken);
         // SDK v4 returns null rather than empty collections.

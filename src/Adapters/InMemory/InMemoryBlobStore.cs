@@ -23,14 +23,15 @@ public sealed class InMemoryBlobStore(int pageSize = 1000) : IBlobStore
     }
 
     /// <inheritdoc />
-    public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, CancellationToken cancellationToken)
+    public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, string? startAfter, CancellationToken cancellationToken)
     {
+        var after = continuationToken ?? startAfter;
         lock (_gate)
         {
             ListCalls++;
             // The token is the last key of the previous page, so a listing stays correct while objects change.
             var page = Bucket(bucketName)
-                .Where(p => continuationToken is null || string.CompareOrdinal(p.Key, continuationToken) > 0)
+                .Where(p => after is null || KeyOrder.Instance.Compare(p.Key, after) > 0)
                 .Take(pageSize + 1)
                 .Select(p => new BlobInfo(p.Key, p.Value.Content.Length))
                 .ToList();
@@ -89,7 +90,7 @@ public sealed class InMemoryBlobStore(int pageSize = 1000) : IBlobStore
     {
         if (!_buckets.TryGetValue(bucketName, out var bucket))
         {
-            bucket = new SortedDictionary<string, StoredBlob>(StringComparer.Ordinal);
+            bucket = new SortedDictionary<string, StoredBlob>(KeyOrder.Instance);
             _buckets[bucketName] = bucket;
         }
 

@@ -9,6 +9,7 @@ public sealed class InMemoryObjectStateStore(int maxObjectsPerApply = 99) : IObj
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Bucket, string Key), StoredObjectState> _objects = [];
     private readonly Dictionary<string, BucketTotals> _totals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReconciliationMark> _reconciliations = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public int MaxObjectsPerApply => maxObjectsPerApply;
@@ -48,7 +49,7 @@ public sealed class InMemoryObjectStateStore(int maxObjectsPerApply = 99) : IObj
 
             foreach (var write in writes)
             {
-                _objects[(bucketName, write.Key)] = new StoredObjectState(write.State, write.ExpectedRevision + 1);
+                _objects[(bucketName, write.Key)] = new StoredObjectState(write.State, write.ExpectedRevision + 1, write.WrittenAt);
             }
 
             _totals[bucketName] = _totals.GetValueOrDefault(bucketName, BucketTotals.Zero).Plus(delta);
@@ -62,6 +63,38 @@ public sealed class InMemoryObjectStateStore(int maxObjectsPerApply = 99) : IObj
         lock (_gate)
         {
             return Task.FromResult(_totals.GetValueOrDefault(bucketName, BucketTotals.Zero));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, StoredObjectState>> GetRangeAsync(string bucketName, KeyRange range, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, StoredObjectState>>(_objects
+                .Where(entry => entry.Key.Bucket == bucketName && range.Contains(entry.Key.Key))
+                .ToDictionary(entry => entry.Key.Key, entry => entry.Value, StringComparer.Ordinal));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ReconciliationMark?> GetReconciliationAsync(string bucketName, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_reconciliations.GetValueOrDefault(bucketName));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SaveReconciliationAsync(string bucketName, ReconciliationMark mark, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        lock (_gate)
+        {
+            _reconciliations[bucketName] = mark;
+            return Task.CompletedTask;
         }
     }
 }

@@ -28,8 +28,8 @@ public sealed record BlobChange(string BucketName, string Key, BlobChangeKind Ki
 public sealed class ChangeNotifyingBlobStore(IBlobStore inner, Func<BlobChange, CancellationToken, Task> onChange) : IBlobStore
 {
     /// <inheritdoc />
-    public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, CancellationToken cancellationToken) =>
-        inner.ListAsync(bucketName, continuationToken, cancellationToken);
+    public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, string? startAfter, CancellationToken cancellationToken) =>
+        inner.ListAsync(bucketName, continuationToken, startAfter, cancellationToken);
 
     /// <inheritdoc />
     public Task<BlobHead?> HeadAsync(string bucketName, string key, CancellationToken cancellationToken) =>

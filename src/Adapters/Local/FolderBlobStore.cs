@@ -29,8 +29,9 @@ public sealed class FolderBlobStore(string root, int pageSize = 1000) : IBlobSto
     }
 
     /// <inheritdoc />
-    public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, CancellationToken cancellationToken)
+    public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, string? startAfter, CancellationToken cancellationToken)
     {
+        var after = continuationToken ?? startAfter;
         var folder = BucketFolder(bucketName);
         if (!Directory.Exists(folder))
         {
@@ -40,8 +41,8 @@ public sealed class FolderBlobStore(string root, int pageSize = 1000) : IBlobSto
         // The token is the last key of the previous page, so a listing stays correct while files change.
         var page = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(path => (Key: Path.GetRelativePath(folder, path).Replace(Path.DirectorySeparatorChar, '/'), Path: path))
-            .Where(file => continuationToken is null || string.CompareOrdinal(file.Key, continuationToken) > 0)
-            .OrderBy(file => file.Key, StringComparer.Ordinal)
+            .Where(file => after is null || KeyOrder.Instance.Compare(file.Key, after) > 0)
+            .OrderBy(file => file.Key, KeyOrder.Instance)
             .Take(pageSize + 1)
             .Select(file => new BlobInfo(file.Key, new FileInfo(file.Path).Length))
             .ToList();

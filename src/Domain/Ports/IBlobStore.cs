@@ -3,8 +3,12 @@ namespace Assignment3.Domain.Ports;
 /// <summary>Buckets of objects (S3 in the cloud, folders on a laptop, memory in tests).</summary>
 public interface IBlobStore
 {
-    /// <summary>One page of the bucket's objects in key order; pass the returned token to get the next.</summary>
-    Task<BlobPage> ListAsync(string bucketName, string? continuationToken, CancellationToken cancellationToken);
+    /// <summary>
+    /// One page of the bucket's objects in key order (S3's: by UTF-8 bytes, <see cref="KeyOrder"/>); pass the returned
+    /// token to get the next. Without a token, the listing begins after <paramref name="startAfter"/> (null: at the first
+    /// key); with one, <paramref name="startAfter"/> is ignored, as S3 ignores it.
+    /// </summary>
+    Task<BlobPage> ListAsync(string bucketName, string? continuationToken, string? startAfter, CancellationToken cancellationToken);
 
     /// <summary>Creates or replaces an object.</summary>
     Task PutAsync(string bucketName, string key, ReadOnlyMemory<byte> content, string contentType,
@@ -49,7 +53,7 @@ public static class BlobStoreExtensions
         string? token = null;
         do
         {
-            var page = await store.ListAsync(bucketName, token, cancellationToken);
+            var page = await store.ListAsync(bucketName, token, null, cancellationToken);
             foreach (var blob in page.Objects)
             {
                 yield return blob;

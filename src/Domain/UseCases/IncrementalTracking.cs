@@ -56,11 +56,24 @@ public readonly record struct ObjectTransition(ObjectState? State, bool MustConf
 /// </summary>
 public static class ObjectStateRules
 {
-    /// <summary>The state <paramref name="change"/> leads to from <paramref name="current"/> (null: a key never seen).</summary>
-    public static ObjectTransition Apply(ObjectState? current, ChangedObject change)
+    /// <summary>
+    /// The state <paramref name="change"/> leads to from <paramref name="current"/> (null: a key never seen).
+    /// <paramref name="completedBy"/> is when the change was complete by the sender's clock (null: not said), and
+    /// <paramref name="clockSkewMargin"/> how far apart the sender's and this clock may be.
+    /// </summary>
+    public static ObjectTransition Apply(ObjectState? current, ChangedObject change, DateTimeOffset? completedBy, TimeSpan clockSkewMargin)
     {
         ArgumentNullException.ThrowIfNull(change);
         var order = current is null ? SequencerOrder.Newer : Sequencers.Compare(change.Sequencer, current.Sequencer);
+        if (current?.ObservedAt is { } observed && order is SequencerOrder.Newer or SequencerOrder.Unknown)
+        {
+            // A reconciliation saw this state in the bucket, and a listing or a head request has no sequencer: the event
+            // is newer than what it saw only if it happened clearly after; else it may be what it saw, or older.
+            order = completedBy is { } completed && (completed - clockSkewMargin).ToUnixTimeMilliseconds() >= observed
+                ? SequencerOrder.Newer
+                : SequencerOrder.Unknown;
+        }
+
         switch (order)
         {
             case SequencerOrder.Unknown:
@@ -119,22 +132,34 @@ public static class ObjectStateRules
 }
 
 /// <summary>
-/// Incremental mode of <see cref="TrackObjectChanges"/> for one bucket: reads the state of the batch's keys, applies
-/// each key's events by <see cref="ObjectStateRules"/> (a head request where an event alone cannot say), writes the new
-/// states with the totals delta conditionally in one atomic step per <see cref="IObjectStateStore.MaxObjectsPerApply"/>
-/// keys (re-reading and trying again when another batch came first), then reads the totals and appends them as one
-/// record. No listing, and a fixed number of store calls per batch whatever the bucket holds.
+/// Incremental mode of <see cref="TrackObjectChanges"/> for one bucket: reconciles a bucket never reconciled first (its
+/// state would know nothing of the objects already there), then reads the state of the batch's keys, applies each key's
+/// events by <see cref="ObjectStateRules"/> (a head request where an event alone cannot say), writes the new states with
+/// the totals delta conditionally in one atomic step per <see cref="IObjectStateStore.MaxObjectsPerApply"/> keys
+/// (re-reading and trying again when another writer came first), then reads the totals and appends them as one record.
+/// No listing after the first reconciliation, and a fixed number of store calls per batch whatever the bucket holds.
 /// </summary>
-internal sealed class IncrementalTracking(IBlobStore blobs, IObjectStateStore states, IHistoryRepository history, TimeProvider clock)
+internal sealed class IncrementalTracking(IBlobStore blobs, IObjectStateStore states, IHistoryRepository history, TimeProvider clock,
+    TrackingSettings settings, Reconciliation reconciliation)
 {
-    // Each conflict means another batch wrote one of these keys in between; this many in a row means something is broken.
-    private const int MaxConflicts = 20;
+    /// <summary>Each conflict means another writer wrote one of these keys in between; this many in a row means something is broken.</summary>
+    public const int MaxConflicts = 20;
 
-    /// <summary>Tracks <paramref name="changes"/> of <paramref name="bucket"/>; returns how many confirmations it asked for.</summary>
-    public async Task<int> TrackBucketAsync(string bucket, List<ObjectChange> changes, Dictionary<ObjectChange, TrackedChange> outcomes,
-        CancellationToken cancellationToken)
+    /// <summary>Tracks <paramref name="changes"/> of <paramref name="bucket"/>; returns how many listings and confirmations it cost.</summary>
+    public async Task<(int Listings, int Confirmations)> TrackBucketAsync(string bucket, List<ObjectChange> changes,
+        Dictionary<ObjectChange, TrackedChange> outcomes, CancellationToken cancellationToken)
     {
+        var listings = 0;
         var confirmations = 0;
+        if ((await states.GetReconciliationAsync(bucket, cancellationToken))?.LastFinishedAt is null)
+        {
+            // Never reconciled: the objects already there are unknown to the state. This batch's changes are applied after,
+            // each as the rules say against what the reconciliation saw.
+            var reconciled = await reconciliation.RunAsync(bucket, cancellationToken);
+            listings++;
+            confirmations += reconciled.Confirmations;
+        }
+
         var changedAny = false;
         var byKey = changes.GroupBy(c => c.Target!.Key, StringComparer.Ordinal).ToList();
         foreach (var keys in byKey.Chunk(Math.Max(1, states.MaxObjectsPerApply)))
@@ -150,7 +175,7 @@ internal sealed class IncrementalTracking(IBlobStore blobs, IObjectStateStore st
                     var state = before?.State;
                     foreach (var change in key)
                     {
-                        var transition = ObjectStateRules.Apply(state, change.Target!);
+                        var transition = ObjectStateRules.Apply(state, change.Target!, change.CompletedBy, settings.ClockSkewMargin);
                         if (transition.MustConfirm)
                         {
                             confirmations++;
@@ -164,7 +189,7 @@ internal sealed class IncrementalTracking(IBlobStore blobs, IObjectStateStore st
 
                     if (state is not null && state != before?.State)
                     {
-                        writes.Add(new ObjectStateWrite(key.Key, state, before?.Revision ?? 0));
+                        writes.Add(new ObjectStateWrite(key.Key, state, before?.Revision ?? 0, Now()));
                         delta = delta.Plus(state.Contribution.Minus(before?.State.Contribution ?? BucketTotals.Zero));
                     }
                 }
@@ -187,11 +212,8 @@ internal sealed class IncrementalTracking(IBlobStore blobs, IObjectStateStore st
             }
         }
 
-        // Stamped before the totals are read, as a listing is stamped when it begins: a record shows every batch applied
-        // before its time, so the newest record comes from the read that began last and shows the bucket's totals.
-        var readStarted = SizeRecord.ToMilliseconds(clock.GetUtcNow());
-        var totals = await states.GetTotalsAsync(bucket, cancellationToken);
         if (!changedAny && await history.GetLatestAsync(bucket, cancellationToken) is { } latest
+            && await states.GetTotalsAsync(bucket, cancellationToken) is var totals
             && latest.TotalSize == totals.TotalSize && latest.ObjectCount == totals.ObjectCount)
         {
             // Duplicates and stale events only: the state already held them and the latest record shows its totals.
@@ -200,11 +222,10 @@ internal sealed class IncrementalTracking(IBlobStore blobs, IObjectStateStore st
                 outcomes[change] = new TrackedChange(change, ChangeOutcome.Covered, latest, null);
             }
 
-            return confirmations;
+            return (listings, confirmations);
         }
 
-        var record = new SizeRecord(bucket, readStarted, totals.TotalSize, checked((int)totals.ObjectCount));
-        var recorded = await BucketListing.AppendAsync(history, record,
+        var recorded = await AppendTotalsAsync(states, history, clock, bucket,
             TrackObjectChangesHandler.IdempotencyKey(changes.Select(c => c.EventId)), cancellationToken);
         var outcome = recorded.WasDuplicate ? ChangeOutcome.AlreadyRecorded : ChangeOutcome.Recorded;
         foreach (var change in changes)
@@ -212,6 +233,22 @@ internal sealed class IncrementalTracking(IBlobStore blobs, IObjectStateStore st
             outcomes[change] = new TrackedChange(change, outcome, recorded.Record, null);
         }
 
-        return confirmations;
+        return (listings, confirmations);
     }
+
+    /// <summary>
+    /// Reads the bucket's totals and appends them as one record. Stamped before the totals are read, as a listing is
+    /// stamped when it begins: a record shows every write applied before its time, so the newest record comes from the
+    /// read that began last and shows the bucket's totals.
+    /// </summary>
+    public static async Task<RecordedSize> AppendTotalsAsync(IObjectStateStore states, IHistoryRepository history, TimeProvider clock,
+        string bucket, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var readStarted = SizeRecord.ToMilliseconds(clock.GetUtcNow());
+        var totals = await states.GetTotalsAsync(bucket, cancellationToken);
+        return await BucketListing.AppendAsync(history, new SizeRecord(bucket, readStarted, totals.TotalSize, checked((int)totals.ObjectCount)),
+            idempotencyKey, cancellationToken);
+    }
+
+    private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
 }

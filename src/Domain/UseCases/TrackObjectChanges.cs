@@ -170,10 +170,13 @@ public sealed class TrackObjectChangesHandler(
     public async Task<TrackedChanges> Handle(TrackObjectChanges request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var incremental = settings.Mode == TrackingMode.Incremental
-            ? new IncrementalTracking(blobs, objectStates ?? throw new InvalidOperationException(
-                $"incremental tracking needs an {nameof(IObjectStateStore)}; the composition root registered none"), history, clock)
+        var states = settings.Mode == TrackingMode.Incremental
+            ? objectStates ?? throw new InvalidOperationException(
+                $"incremental tracking needs an {nameof(IObjectStateStore)}; the composition root registered none")
             : null;
+        var incremental = states is null
+            ? null
+            : new IncrementalTracking(blobs, states, history, clock, settings, new Reconciliation(blobs, states, history, clock, settings, logger));
         var outcomes = new Dictionary<ObjectChange, TrackedChange>(ReferenceEqualityComparer.Instance);
         var cost = new TrackingCost(0, 0);
         foreach (var bucket in request.Changes.GroupBy(c => c.BucketName, StringComparer.Ordinal))
@@ -181,9 +184,10 @@ public sealed class TrackObjectChangesHandler(
             try
             {
                 Validate(bucket.Key, [.. bucket], incremental is not null);
-                cost += incremental is null
-                    ? new TrackingCost(await TrackByListingAsync(bucket.Key, [.. bucket], outcomes, cancellationToken), 0)
-                    : new TrackingCost(0, await incremental.TrackBucketAsync(bucket.Key, [.. bucket], outcomes, cancellationToken));
+                var (listings, confirmations) = incremental is null
+                    ? (await TrackByListingAsync(bucket.Key, [.. bucket], outcomes, cancellationToken), 0)
+                    : await incremental.TrackBucketAsync(bucket.Key, [.. bucket], outcomes, cancellationToken);
+                cost += new TrackingCost(listings, confirmations);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {

@@ -34,3 +34,22 @@ public static class TrackingDelivery
     /// </summary>
     public static int VisibilityTimeoutSeconds(int functionTimeoutSeconds) => (6 * functionTimeoutSeconds) + BatchingWindowSeconds;
 }
+
+/// <summary>
+/// Reconciliation in incremental mode: a schedule puts a message on size tracking's queue asking for the data bucket's
+/// reconciliation; a bucket never reconciled is reconciled before its first batch is applied.
+/// </summary>
+public static class ReconciliationTrigger
+{
+    /// <summary>
+    /// The queue message that asks for a reconciliation: <c>{"reconcile": "&lt;bucket&gt;"}</c>. Any other message is an
+    /// S3 event.
+    /// </summary>
+    public const string BucketProperty = "reconcile";
+
+    /// <summary>The CDK context key of the schedule (an EventBridge schedule expression).</summary>
+    public const string ScheduleContextKey = "assignment3:reconcile-schedule";
+
+    /// <summary>Daily: drift (lost events, buckets changed while tracking was off) is found within a day, for one listing a day.</summary>
+    public const string DefaultSchedule = "rate(1 day)";
+}
