@@ -97,13 +97,14 @@ public sealed class SimulatedS3Bucket(string name, bool versioned, TimeProvider 
     }
 
     /// <inheritdoc />
-    public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, CancellationToken cancellationToken)
+    public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, string? startAfter, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             ListCalls++;
             IReadOnlyList<BlobInfo> all = bucketName == name
-                ? [.. _keys.Where(k => !k.Value[^1].IsDeleteMarker).Select(k => new BlobInfo(k.Key, k.Value[^1].Size))]
+                ? [.. _keys.Where(k => !k.Value[^1].IsDeleteMarker && (startAfter is null || KeyOrder.Instance.Compare(k.Key, startAfter) > 0))
+                    .OrderBy(k => k.Key, KeyOrder.Instance).Select(k => new BlobInfo(k.Key, k.Value[^1].Size))]
                 : [];
             return Task.FromResult(new BlobPage(all, null));
         }
