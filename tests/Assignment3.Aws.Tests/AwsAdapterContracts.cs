@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Amazon.DynamoDBv2.Model;
 using Amazon.S3.Model;
@@ -113,46 +114,90 @@ public sealed class DynamoDbHistoryRepositoryContract(EmulatorFixture emulators)
 [Collection(EmulatorCollection.Name)]
 public sealed class DynamoDbObjectStateStoreContract(EmulatorFixture emulators) : ObjectStateStoreContract
 {
+    private const long Written = 1_764_500_000_000;
+
     private static readonly ObjectState Small = new(ObjectStatus.Present, 18, "etag-18", null, "0055AA0001");
 
     protected override async Task<IObjectStateStore> CreateStoreAsync() =>
-        new DynamoDbObjectStateStore(emulators.DynamoDb, await emulators.CreateTableAsync());
+        new DynamoDbObjectStateStore(emulators.DynamoDb, await emulators.CreateObjectStateTableAsync());
 
     [Fact]
-    public async Task States_and_totals_are_items_of_their_own_partitions_outside_the_history_and_the_size_index()
+    public async Task The_table_is_keyed_bucket_shard_and_object_key_both_strings()
     {
-        var tableName = await emulators.CreateTableAsync();
+        var table = (await emulators.DynamoDb.DescribeTableAsync(await emulators.CreateObjectStateTableAsync())).Table;
+
+        Assert.Equal(["bucket_shard:HASH", "object_key:RANGE"], table.KeySchema.Select(k => $"{k.AttributeName}:{k.KeyType}"));
+        Assert.Equal(["bucket_shard:S", "object_key:S"], table.AttributeDefinitions.Select(a => $"{a.AttributeName}:{a.AttributeType}").Order(StringComparer.Ordinal));
+        Assert.Empty(table.GlobalSecondaryIndexes ?? []);
+    }
+
+    [Fact]
+    public void A_keys_shard_is_fnv_1a_of_its_utf8_bytes_modulo_16_and_keys_spread_over_every_shard()
+    {
+        // FNV-1a 32 of "a" is 0xE40C292C, of "a#b/ü.txt" 0xFEAA2A1F: the last hex digit is the shard.
+        Assert.Equal((12, 15), (ObjectStateSchema.ShardOf("a"), ObjectStateSchema.ShardOf("a#b/ü.txt")));
+        Assert.Equal("kept#03", ObjectStateSchema.ObjectPartition("kept", 3));
+        var perShard = Enumerable.Range(0, 1600).GroupBy(i => ObjectStateSchema.ShardOf($"photos/{i:D5}.jpg")).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(Enumerable.Range(0, 16), perShard.Keys.Order());
+        Assert.All(perShard.Values, count => Assert.InRange(count, 60, 140));
+    }
+
+    [Fact]
+    public async Task States_are_items_of_their_keys_shard_and_the_totals_with_the_mark_one_item_of_the_buckets_own_partition()
+    {
+        var tableName = await emulators.CreateObjectStateTableAsync();
         var store = new DynamoDbObjectStateStore(emulators.DynamoDb, tableName);
+        var seen = Small with { VersionId = "v-1", ObservedAt = Written - 5 };
+        var tombstone = new ObjectState(ObjectStatus.DeletedBeforeSeen, 0, null, null, "07");
         // A key may hold what a bucket name cannot: '#', '/', any Unicode.
-        await store.ApplyAsync("kept", [new("a#b/ü.txt", Small with { VersionId = "v-1" }, 0), new("gone.txt", new ObjectState(ObjectStatus.DeletedBeforeSeen, 0, null, null, "07"), 0)],
-            new BucketTotals(18, 1, 1), default);
+        await store.ApplyAsync("kept", [new("a#b/ü.txt", seen, 0, Written), new("gone.txt", tombstone, 0, Written + 1)], new BucketTotals(18, 1, 1), default);
+        await store.SaveReconciliationAsync("kept", new ReconciliationMark(Written - 60_000, "a#b/ü.txt"), default);
 
-        var items = (await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = tableName })).Items.ToDictionary(i => i["bucket_name"].S);
+        var items = (await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = tableName })).Items
+            .ToDictionary(i => (i["bucket_shard"].S, i["object_key"].S));
 
-        Assert.Equal(["object#kept#a#b/ü.txt", "object#kept#gone.txt", "totals#kept"], items.Keys.Order(StringComparer.Ordinal));
-        Assert.All(items.Values, item => Assert.Equal("0", item["time"].N));
-        var present = items["object#kept#a#b/ü.txt"];
-        Assert.Equal(("Present", "18", "etag-18", "v-1", "0055AA0001", "1"),
-            (present["status"].S, present["bytes"].N, present["etag"].S, present["version_id"].S, present["sequencer"].S, present["revision"].N));
+        Assert.Equal([("kept#08", "gone.txt"), ("kept#15", "a#b/ü.txt"), ("kept#totals", "totals")], items.Keys.Order());
+        var present = items[("kept#15", "a#b/ü.txt")];
+        Assert.Equal(("Present", "18", "etag-18", "v-1", "0055AA0001", "1", Written.ToString(CultureInfo.InvariantCulture), (Written - 5).ToString(CultureInfo.InvariantCulture)),
+            (present["status"].S, present["bytes"].N, present["etag"].S, present["version_id"].S, present["sequencer"].S, present["revision"].N, present["written_at"].N, present["observed_at"].N));
         // Unknown values are left out, not stored as empty.
-        Assert.Equal(new[] { "bucket_name", "bytes", "revision", "sequencer", "status", "time" }, items["object#kept#gone.txt"].Keys.Order(StringComparer.Ordinal));
-        var totals = items["totals#kept"];
-        Assert.Equal(("18", "1", "1"), (totals["bytes"].N, totals["objects"].N, totals["unconfirmed_deletes"].N));
-        Assert.Empty((await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = tableName, IndexName = HistorySchema.SizeIndexName })).Items);
-        var history = new DynamoDbHistoryRepository(emulators.DynamoDb, tableName, HistorySchema.SizeIndexName);
-        Assert.Null(await history.GetLatestAsync("kept", default));
-        Assert.Equal(new StoredObjectState(Small with { VersionId = "v-1" }, 1), (await store.GetAsync("kept", ["a#b/ü.txt"], default))["a#b/ü.txt"]);
+        Assert.Equal(["bucket_shard", "bytes", "object_key", "revision", "sequencer", "status", "written_at"], items[("kept#08", "gone.txt")].Keys.Order(StringComparer.Ordinal));
+        var totals = items[("kept#totals", "totals")];
+        Assert.Equal(("18", "1", "1", (Written - 60_000).ToString(CultureInfo.InvariantCulture), "a#b/ü.txt"),
+            (totals["bytes"].N, totals["objects"].N, totals["unconfirmed_deletes"].N, totals["reconciled_at"].N, totals["resume_after"].S));
+        Assert.Equal(new StoredObjectState(seen, 1, Written), (await store.GetAsync("kept", ["a#b/ü.txt"], default))["a#b/ü.txt"]);
+        Assert.Equal(new StoredObjectState(tombstone, 1, Written + 1), (await store.GetRangeAsync("kept", new KeyRange("a#b/ü.txt", null), default))["gone.txt"]);
+    }
+
+    [Fact]
+    public async Task The_mark_and_the_totals_share_an_item_without_disturbing_each_other()
+    {
+        var tableName = await emulators.CreateObjectStateTableAsync();
+        var store = new DynamoDbObjectStateStore(emulators.DynamoDb, tableName);
+
+        await store.SaveReconciliationAsync("shared", new ReconciliationMark(null, "k/5"), default);
+        await store.ApplyAsync("shared", [new("k/1", Small, 0, Written)], new BucketTotals(18, 1, 0), default);
+        var resumed = await store.GetReconciliationAsync("shared", default);
+        await store.SaveReconciliationAsync("shared", new ReconciliationMark(Written, null), default);
+        await store.ApplyAsync("shared", [], new BucketTotals(2, 0, 1), default);
+
+        Assert.Equal(new ReconciliationMark(null, "k/5"), resumed);
+        Assert.Equal(new ReconciliationMark(Written, null), await store.GetReconciliationAsync("shared", default));
+        Assert.Equal(new BucketTotals(20, 1, 1), await store.GetTotalsAsync("shared", default));
+        var totals = (await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = tableName })).Items.Single(i => i["object_key"].S == "totals");
+        Assert.DoesNotContain("resume_after", totals.Keys); // removed, not left behind as an empty value
+        Assert.Null(await store.GetReconciliationAsync("never-reconciled", default));
     }
 
     [Fact]
     public async Task More_keys_than_one_batch_read_takes_are_read_in_requests_of_at_most_100()
     {
-        var tableName = await emulators.CreateTableAsync();
+        var tableName = await emulators.CreateObjectStateTableAsync();
         var store = new DynamoDbObjectStateStore(emulators.DynamoDb, tableName);
         var keys = Enumerable.Range(0, 250).Select(i => $"k/{i:D3}").ToList();
         foreach (var chunk in keys.Chunk(store.MaxObjectsPerApply))
         {
-            Assert.True(await store.ApplyAsync("many", [.. chunk.Select(k => new ObjectStateWrite(k, Small, 0))], new BucketTotals(18 * chunk.Length, chunk.Length, 0), default));
+            Assert.True(await store.ApplyAsync("many", [.. chunk.Select(k => new ObjectStateWrite(k, Small, 0, Written))], new BucketTotals(18 * chunk.Length, chunk.Length, 0), default));
         }
 
         await using var proxy = new FaultProxy(emulators.DynamoDbEndpoint);
@@ -160,33 +205,99 @@ public sealed class DynamoDbObjectStateStoreContract(EmulatorFixture emulators) 
             .GetAsync("many", [.. keys, "missing-1", "missing-2", keys[0]], default);
 
         Assert.Equal(keys, read.Keys.Order(StringComparer.Ordinal));
-        Assert.All(read.Values, state => Assert.Equal(new StoredObjectState(Small, 1), state));
+        Assert.All(read.Values, state => Assert.Equal(new StoredObjectState(Small, 1, Written), state));
         Assert.Equal([100, 100, 52], proxy.Requests.Select(r => System.Text.Json.JsonDocument.Parse(r.Body).RootElement
             .GetProperty("RequestItems").GetProperty(tableName).GetProperty("Keys").GetArrayLength()));
         Assert.Equal(new BucketTotals(18 * 250, 250, 0), await store.GetTotalsAsync("many", default));
     }
 
     /// <summary>
-    /// Every request incremental tracking's store sends is one <see cref="HistoryAccess.TrackObjects"/> authorizes, and
-    /// it needs each of them: reads, a first apply, a replacing apply, a conflict, the totals. DynamoDB Local checks no
-    /// IAM; this is what stands in for it.
+    /// Every shape of range DynamoDB's one sort-key condition must express: open at either end or both, an <c>After</c>
+    /// key that is stored (excluded) and a <c>Through</c> key that is stored (included), bounds that are not stored, an
+    /// empty range. What comes back is exactly what <see cref="KeyRange.Contains"/> says, of this bucket only.
+    /// </summary>
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("k/07", null)]
+    [InlineData(null, "k/07")]
+    [InlineData("k/03", "k/11")]
+    [InlineData("k/03x", "k/11x")]
+    [InlineData("k/05", "k/05")]
+    [InlineData("k/09", "k/02")]
+    [InlineData("a", "z")]
+    public async Task A_range_holds_exactly_the_stored_keys_after_its_start_through_its_end(string? after, string? through)
+    {
+        var store = new DynamoDbObjectStateStore(emulators.DynamoDb, await emulators.CreateObjectStateTableAsync());
+        var keys = Enumerable.Range(0, 14).Select(i => $"k/{i:D2}").ToList();
+        await store.ApplyAsync("ranged", [.. keys.Select((k, i) => new ObjectStateWrite(k, Small with { Size = i }, 0, Written))], new BucketTotals(91, 14, 0), default);
+        await store.ApplyAsync("ranged-other", [.. keys.Select(k => new ObjectStateWrite(k, Small, 0, Written))], new BucketTotals(18 * 14, 14, 0), default);
+        var range = new KeyRange(after, through);
+
+        var read = await store.GetRangeAsync("ranged", range, default);
+
+        Assert.Equal(keys.Where(range.Contains), read.Keys.Order(StringComparer.Ordinal));
+        Assert.All(read, entry => Assert.Equal(new StoredObjectState(Small with { Size = keys.IndexOf(entry.Key) }, 1, Written), entry.Value));
+    }
+
+    /// <summary>
+    /// S3 lists keys in the order of their UTF-8 bytes, which is the order of code points: U+E000–U+FFFF come before
+    /// characters beyond U+FFFF. .NET's ordinal order (UTF-16 code units) puts them the other way round, as would a store
+    /// that compared UTF-16. A range bounded there must hold what S3's listing page held.
+    /// </summary>
+    [Fact]
+    public async Task Keys_beyond_u_ffff_and_in_u_e000_to_u_ffff_are_ranged_in_s3s_order()
+    {
+        var store = new DynamoDbObjectStateStore(emulators.DynamoDb, await emulators.CreateObjectStateTableAsync());
+        // In S3's order: a, aé (C3 A9), a\uE000 (EE 80 80), a\uFFFD (EF BF BD), a😀 (F0 9F 98 80), a𝄞 (F0 9D 84 9E) sorts before a😀.
+        string[] inS3Order = ["a", "a\u00E9", "a\uE000", "a\uFFFD", "a\U0001D11E", "a\U0001F600"];
+        await store.ApplyAsync("unicode", [.. inS3Order.Select(k => new ObjectStateWrite(k, Small, 0, Written))], new BucketTotals(18 * 6, 6, 0), default);
+        Assert.Equal(inS3Order, inS3Order.Order(KeyOrder.Instance));
+
+        Assert.Equal(["a\U0001D11E", "a\U0001F600"], Keys(await store.GetRangeAsync("unicode", new KeyRange("a\uFFFD", null), default)));
+        Assert.Equal(["a", "a\u00E9", "a\uE000"], Keys(await store.GetRangeAsync("unicode", new KeyRange(null, "a\uE000"), default)));
+        Assert.Equal(["a\uFFFD", "a\U0001D11E"], Keys(await store.GetRangeAsync("unicode", new KeyRange("a\uE000", "a\U0001D11E"), default)));
+        Assert.Empty(await store.GetRangeAsync("unicode", new KeyRange("a\U0001F600", "a\uFFFD"), default));
+
+        static string[] Keys(IReadOnlyDictionary<string, StoredObjectState> read) => [.. read.Keys.Order(KeyOrder.Instance)];
+    }
+
+    /// <summary>
+    /// Every request the object state store sends, tracking and reconciling, is one <see cref="ObjectStateAccess.Track"/>
+    /// authorizes, and it needs each of them; every request names only partitions of the bucket (<c>&lt;bucket&gt;#…</c>),
+    /// which the stack limits the role to with <c>dynamodb:LeadingKeys</c>. DynamoDB Local checks no IAM; this is what
+    /// stands in for it.
     /// </summary>
     [Fact]
     public async Task Every_request_is_authorized_by_the_access_the_stack_grants()
     {
-        var tableName = await emulators.CreateTableAsync();
+        var tableName = await emulators.CreateObjectStateTableAsync();
         await using var proxy = new FaultProxy(emulators.DynamoDbEndpoint);
-        var store = new DynamoDbObjectStateStore(EmulatorFixture.DynamoDbVia(proxy.Endpoint), tableName);
+        var store = new DynamoDbObjectStateStore(EmulatorFixture.DynamoDbVia(proxy.Endpoint), tableName, queryPageLimit: 1);
 
-        await store.GetAsync("granted", ["a.txt"], default);
-        await store.ApplyAsync("granted", [new("a.txt", Small, 0)], new BucketTotals(18, 1, 0), default);
-        await store.ApplyAsync("granted", [new("a.txt", Small with { Size = 20 }, 1)], new BucketTotals(2, 0, 0), default);
-        Assert.False(await store.ApplyAsync("granted", [new("a.txt", Small, 1)], new BucketTotals(-2, 0, 0), default));
+        await store.GetReconciliationAsync("granted", default);
+        await store.GetAsync("granted", ["a.txt", "b#c.txt"], default);
+        await store.ApplyAsync("granted", [new("a.txt", Small, 0, Written), new("b#c.txt", Small, 0, Written)], new BucketTotals(36, 2, 0), default);
+        await store.ApplyAsync("granted", [new("a.txt", Small with { Size = 20 }, 1, Written)], new BucketTotals(2, 0, 0), default);
+        Assert.False(await store.ApplyAsync("granted", [new("a.txt", Small, 1, Written)], new BucketTotals(-2, 0, 0), default));
         await store.GetTotalsAsync("granted", default);
+        foreach (var range in new KeyRange[] { KeyRange.All, new("a.txt", null), new(null, "b#c.txt"), new("a", "b#c.txt") })
+        {
+            await store.GetRangeAsync("granted", range, default);
+        }
 
-        Assert.Equal(HistoryAccess.TrackObjects.Order(StringComparer.Ordinal),
+        await store.SaveReconciliationAsync("granted", new ReconciliationMark(null, "a.txt"), default);
+        await store.SaveReconciliationAsync("granted", new ReconciliationMark(Written, null), default);
+
+        Assert.Equal(ObjectStateAccess.Track.Order(StringComparer.Ordinal),
             proxy.Requests.SelectMany(GrantedRequests.Actions).Distinct().Order(StringComparer.Ordinal));
-        Assert.All(proxy.Requests.SelectMany(GrantedRequests.PartitionKeys), key => Assert.Matches("^(object#granted#a.txt|totals#granted)$", key));
+        Assert.All(proxy.Requests, request =>
+        {
+            var partitions = GrantedRequests.PartitionKeys(request, ObjectStateSchema.PartitionAttribute).ToList();
+            Assert.NotEmpty(partitions);
+            Assert.All(partitions, key => Assert.StartsWith(ObjectStateSchema.PartitionPrefix("granted"), key, StringComparison.Ordinal));
+        });
+        Assert.Equal(16, proxy.Requests.Where(r => r.Target!.EndsWith(".Query", StringComparison.Ordinal))
+            .SelectMany(r => GrantedRequests.PartitionKeys(r, ObjectStateSchema.PartitionAttribute)).Distinct().Count());
     }
 }
 
@@ -203,13 +314,33 @@ internal static class GrantedRequests
         return HistoryAccess.ActionsOf(request.Target!.Split('.')[^1], itemKinds);
     }
 
-    /// <summary>The partition keys a request names: the items a transaction writes and the keys a read asks for.</summary>
-    public static IEnumerable<string> PartitionKeys(ProxiedRequest request)
+    /// <summary>
+    /// The partition keys a request names, as IAM's <c>dynamodb:LeadingKeys</c> sees them: the items a transaction
+    /// writes, the keys a read or an update names, and the partition a Query's key condition asks for.
+    /// <paramref name="partitionAttribute"/> is the table's partition key.
+    /// </summary>
+    public static IEnumerable<string> PartitionKeys(ProxiedRequest request, string partitionAttribute = HistorySchema.BucketAttribute)
     {
         using var body = System.Text.Json.JsonDocument.Parse(request.Body);
-        return body.RootElement.EnumerateObject().SelectMany(p => Descend(p.Value))
-            .Where(p => p.Name == HistorySchema.BucketAttribute)
+        var named = body.RootElement.EnumerateObject().SelectMany(p => Descend(p.Value))
+            .Where(p => p.Name == partitionAttribute)
             .Select(p => p.Value.GetProperty("S").GetString()!).ToList();
+        if (body.RootElement.TryGetProperty("KeyConditionExpression", out var condition)
+            && System.Text.RegularExpressions.Regex.Match(condition.GetString()!, @"^\s*(\S+)\s*=\s*(:\w+)") is { Success: true } equality)
+        {
+            var name = equality.Groups[1].Value;
+            if (name.StartsWith('#'))
+            {
+                name = body.RootElement.GetProperty("ExpressionAttributeNames").GetProperty(name).GetString()!;
+            }
+
+            if (name == partitionAttribute)
+            {
+                named.Add(body.RootElement.GetProperty("ExpressionAttributeValues").GetProperty(equality.Groups[2].Value).GetProperty("S").GetString()!);
+            }
+        }
+
+        return named;
     }
 
     private static IEnumerable<System.Text.Json.JsonProperty> Descend(System.Text.Json.JsonElement element) => element.ValueKind switch
@@ -245,7 +376,7 @@ public sealed class S3BlobStoreContract(EmulatorFixture emulators) : BlobStoreCo
         var all = new List<BlobInfo>();
         do
         {
-            var page = await store.ListAsync(bucket, token, default);
+            var page = await store.ListAsync(bucket, token, null, default);
             all.AddRange(page.Objects);
             token = page.ContinuationToken;
             pages++;
@@ -257,7 +388,7 @@ public sealed class S3BlobStoreContract(EmulatorFixture emulators) : BlobStoreCo
         Assert.Equal(Enumerable.Range(0, 2500).Sum(i => (long)(i % 7)), all.Sum(b => b.Size));
 
         await store.DeleteAsync(bucket, [.. all.Select(b => b.Key)], default);
-        Assert.Empty((await store.ListAsync(bucket, null, default)).Objects);
+        Assert.Empty((await store.ListAsync(bucket, null, null, default)).Objects);
     }
 
     [Fact]

@@ -93,16 +93,23 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
     }
 
     /// <summary>
-    /// <c>invoke</c> passes the environment to the function as Lambda would, TRACKING_MODE included: tracked
-    /// incrementally, the batch's events alone make the record (a bucket S3 does not have could not be listed).
+    /// <c>invoke</c> passes the environment to the function as Lambda would, TRACKING_MODE and OBJECT_STATE_TABLE_NAME
+    /// included: tracked incrementally, the bucket is reconciled once (it never was), then the batch's events are applied
+    /// to the object states in their table, and the record shows them.
     /// </summary>
     [Fact]
     public async Task Size_tracking_honours_the_tracking_mode_of_the_environment()
     {
         var table = await emulators.CreateTableAsync();
+        var objects = await emulators.CreateObjectStateTableAsync();
         Set("TABLE_NAME", table);
         Set("TRACKING_MODE", "incremental");
-        var bucket = EmulatorFixture.UniqueName("never-listed");
+        Set("OBJECT_STATE_TABLE_NAME", objects);
+        var bucket = EmulatorFixture.UniqueName("incremental");
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, bucket);
+        var blobs = new S3BlobStore(emulators.S3);
+        await blobs.PutAsync(bucket, "a.bin", new byte[5], "application/octet-stream", default);
+        await blobs.PutAsync(bucket, "b.bin", new byte[7], "application/octet-stream", default);
         using var folder = new TempDirectory();
         await File.WriteAllTextAsync(folder["batch.json"], FunctionHarness.SqsBatch([
             ("m-1", FunctionHarness.ObjectCreated(bucket, "e-1", key: "a.bin", size: 5)), ("m-2", FunctionHarness.ObjectCreated(bucket, "e-2", key: "b.bin", size: 7))]));
@@ -111,9 +118,12 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
 
         Assert.True(exitCode == 0, error);
         Assert.Equal("""{"batchItemFailures":[]}""", output.Trim());
-        var record = Assert.Single(await new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName)
-            .GetRangeAsync(bucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, default));
+        var record = (await new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName)
+            .GetRangeAsync(bucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, default))[^1];
         Assert.Equal((12L, 2), (record.TotalSize, record.ObjectCount));
+        var states = new DynamoDbObjectStateStore(emulators.DynamoDb, objects);
+        Assert.Equal(new Domain.Ports.BucketTotals(12, 2, 0), await states.GetTotalsAsync(bucket, default));
+        Assert.Equal(["a.bin", "b.bin"], (await states.GetRangeAsync(bucket, Domain.Ports.KeyRange.All, default)).Keys.Order(StringComparer.Ordinal));
     }
 
     // The request id of every JSON line (a line without one counts as an empty id, so it shows up as a second id).

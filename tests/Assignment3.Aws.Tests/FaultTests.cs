@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Assignment3.Adapters.Aws;
 using Assignment3.Adapters.Lambda;
@@ -231,13 +232,13 @@ public sealed class FaultTests(EmulatorFixture emulators)
     [InlineData(false)]
     public async Task An_apply_that_committed_but_answered_500_reports_success_and_counts_its_delta_once(bool withStates)
     {
-        var table = await emulators.CreateTableAsync();
+        var table = await emulators.CreateObjectStateTableAsync();
         await using var proxy = new FaultProxy(emulators.DynamoDbEndpoint);
         var store = new DynamoDbObjectStateStore(EmulatorFixture.DynamoDbVia(proxy.Endpoint), table);
         var state = new ObjectState(ObjectStatus.Present, 18, "etag-18", null, "01");
         proxy.CommitThenFail(1, IsWrite);
 
-        Assert.True(await store.ApplyAsync("counted", withStates ? [new ObjectStateWrite("a.txt", state, 0)] : [], new BucketTotals(18, 1, 0), default));
+        Assert.True(await store.ApplyAsync("counted", withStates ? [new ObjectStateWrite("a.txt", state, 0, Written)] : [], new BucketTotals(18, 1, 0), default));
 
         Assert.Equal(new BucketTotals(18, 1, 0), await store.GetTotalsAsync("counted", default));
         var attempts = proxy.Requests.Where(IsWrite).ToList();
@@ -246,7 +247,7 @@ public sealed class FaultTests(EmulatorFixture emulators)
         Assert.Matches("^[0-9a-f]{32}$", ClientRequestToken(attempts[0]));
         if (withStates)
         {
-            Assert.Equal(new StoredObjectState(state, 1), (await store.GetAsync("counted", ["a.txt"], default))["a.txt"]);
+            Assert.Equal(new StoredObjectState(state, 1, Written), (await store.GetAsync("counted", ["a.txt"], default))["a.txt"]);
         }
     }
 
@@ -255,12 +256,12 @@ public sealed class FaultTests(EmulatorFixture emulators)
     [InlineData("TransactionConflict")]
     public async Task An_apply_cancelled_without_a_failed_condition_is_tried_again_and_counts_once(string code)
     {
-        var table = await emulators.CreateTableAsync();
+        var table = await emulators.CreateObjectStateTableAsync();
         await using var proxy = new FaultProxy(emulators.DynamoDbEndpoint);
         var store = new DynamoDbObjectStateStore(EmulatorFixture.DynamoDbVia(proxy.Endpoint), table);
         proxy.CancelTransaction(2, ["None", code], IsWrite);
 
-        Assert.True(await store.ApplyAsync("retried", [new("a.txt", new ObjectState(ObjectStatus.Present, 5, null, null, "01"), 0)], new BucketTotals(5, 1, 0), default));
+        Assert.True(await store.ApplyAsync("retried", [new("a.txt", new ObjectState(ObjectStatus.Present, 5, null, null, "01"), 0, Written)], new BucketTotals(5, 1, 0), default));
 
         Assert.Equal(3, proxy.Requests.Count(IsWrite));
         Assert.Equal(new BucketTotals(5, 1, 0), await store.GetTotalsAsync("retried", default));
@@ -270,9 +271,9 @@ public sealed class FaultTests(EmulatorFixture emulators)
     [Fact]
     public async Task Object_states_left_unprocessed_by_the_batch_read_are_read_again()
     {
-        var table = await emulators.CreateTableAsync();
+        var table = await emulators.CreateObjectStateTableAsync();
         var state = new ObjectState(ObjectStatus.Present, 18, "etag-18", null, "01");
-        await new DynamoDbObjectStateStore(emulators.DynamoDb, table).ApplyAsync("unprocessed", [new("a.txt", state, 0), new("b.txt", state, 0)], new BucketTotals(36, 2, 0), default);
+        await new DynamoDbObjectStateStore(emulators.DynamoDb, table).ApplyAsync("unprocessed", [new("a.txt", state, 0, Written), new("b.txt", state, 0, Written)], new BucketTotals(36, 2, 0), default);
         await using var proxy = new FaultProxy(emulators.DynamoDbEndpoint);
         var unprocessed = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
         {
@@ -283,8 +284,8 @@ public sealed class FaultTests(EmulatorFixture emulators)
                 {
                     ["Keys"] = new[] { "a.txt", "b.txt" }.Select(key => new Dictionary<string, object>
                     {
-                        ["bucket_name"] = new Dictionary<string, string> { ["S"] = $"object#unprocessed#{key}" },
-                        ["time"] = new Dictionary<string, string> { ["N"] = "0" },
+                        [ObjectStateSchema.PartitionAttribute] = new Dictionary<string, string> { ["S"] = ObjectStateSchema.ObjectPartition("unprocessed", ObjectStateSchema.ShardOf(key)) },
+                        [ObjectStateSchema.KeyAttribute] = new Dictionary<string, string> { ["S"] = key },
                     }).ToArray(),
                     ["ConsistentRead"] = true,
                 },
@@ -295,11 +296,70 @@ public sealed class FaultTests(EmulatorFixture emulators)
         var read = await new DynamoDbObjectStateStore(EmulatorFixture.DynamoDbVia(proxy.Endpoint), table).GetAsync("unprocessed", ["a.txt", "b.txt"], default);
 
         Assert.Equal(2, proxy.Requests.Count(IsBatchRead));
-        Assert.Equal(new StoredObjectState(state, 1), read["a.txt"]);
-        Assert.Equal(new StoredObjectState(state, 1), read["b.txt"]);
+        Assert.Equal(new StoredObjectState(state, 1, Written), read["a.txt"]);
+        Assert.Equal(new StoredObjectState(state, 1, Written), read["b.txt"]);
+    }
+
+    /// <summary>
+    /// A reconciliation's range read ends each shard's Query page at DynamoDB's limit (1 MB; here forced to 2 items) and
+    /// goes on from <c>LastEvaluatedKey</c> until there is none, every page strongly consistent; a page throttled past
+    /// the first is retried by the SDK with the same start key. The stored key the range starts after is left out
+    /// wherever its page ends.
+    /// </summary>
+    [Fact]
+    public async Task A_range_read_follows_every_page_of_every_shard_and_leaves_out_the_key_it_starts_after()
+    {
+        var table = await emulators.CreateObjectStateTableAsync();
+        var state = new ObjectState(ObjectStatus.Present, 3, null, null, "01");
+        var keys = Enumerable.Range(0, 90).Select(i => $"logs/{i:D3}.txt").ToList();
+        var writer = new DynamoDbObjectStateStore(emulators.DynamoDb, table);
+        foreach (var chunk in keys.Chunk(writer.MaxObjectsPerApply))
+        {
+            await writer.ApplyAsync("paged", [.. chunk.Select(k => new ObjectStateWrite(k, state, 0, Written))], new BucketTotals(3 * chunk.Length, chunk.Length, 0), default);
+        }
+
+        await using var proxy = new FaultProxy(emulators.DynamoDbEndpoint);
+        proxy.Throttle(2, r => IsQuery(r) && r.Body.Contains("ExclusiveStartKey", StringComparison.Ordinal));
+        var range = new KeyRange("logs/010.txt", "logs/080.txt");
+
+        var read = await new DynamoDbObjectStateStore(EmulatorFixture.DynamoDbVia(proxy.Endpoint), table, queryPageLimit: 2).GetRangeAsync("paged", range, default);
+
+        Assert.Equal(keys.Where(range.Contains), read.Keys.Order(StringComparer.Ordinal));
+        var queries = proxy.Requests.Where(IsQuery).Where(r => r.Status == 200).Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
+        Assert.All(queries, q => Assert.True(q.GetProperty("ConsistentRead").GetBoolean()));
+        // 71 keys in range over 16 shards, some 4 or 5 each at 2 a page: every shard is queried, most more than once.
+        var pages = queries.GroupBy(q => q.GetProperty("ExpressionAttributeValues").GetProperty(":shard").GetProperty("S").GetString()).ToList();
+        Assert.Equal(16, pages.Count);
+        Assert.Contains(pages, shard => shard.Count() >= 3);
+        Assert.Equal(2, proxy.Requests.Count(r => r.Status == 400));
+    }
+
+    /// <summary>
+    /// The reconciliation mark is saved with an UpdateItem on the totals item, which DynamoDB refuses with
+    /// TransactionConflictException while an apply's transaction holds that item. The SDK does not retry it; the store does.
+    /// </summary>
+    [Fact]
+    public async Task Saving_the_mark_while_an_apply_holds_the_totals_item_is_tried_again()
+    {
+        var table = await emulators.CreateObjectStateTableAsync();
+        await using var proxy = new FaultProxy(emulators.DynamoDbEndpoint);
+        proxy.Answer(2, 400, "application/x-amz-json-1.0", Encoding.UTF8.GetBytes(
+            """{"__type":"com.amazonaws.dynamodb.v20120810#TransactionConflictException","message":"Transaction is ongoing for the item"}"""),
+            r => r.Target?.EndsWith(".UpdateItem", StringComparison.Ordinal) == true, ("x-amzn-ErrorType", "TransactionConflictException"));
+        var store = new DynamoDbObjectStateStore(EmulatorFixture.DynamoDbVia(proxy.Endpoint), table);
+
+        await store.SaveReconciliationAsync("conflicted", new ReconciliationMark(Written, null), default);
+
+        Assert.Equal([400, 400, 200], proxy.Requests.Select(r => r.Status ?? 0));
+        Assert.Equal(new ReconciliationMark(Written, null), await store.GetReconciliationAsync("conflicted", default));
     }
 
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+
+    // When the object states these tests write were written (epoch ms).
+    private const long Written = 1_764_500_000_000;
+
+    private static bool IsQuery(ProxiedRequest request) => request.Target?.EndsWith(".Query", StringComparison.Ordinal) == true;
 
     // Summaries and object states are both read with BatchGetItem.
     private static bool IsBatchRead(ProxiedRequest request) => request.Target?.EndsWith(".BatchGetItem", StringComparison.Ordinal) == true;

@@ -39,7 +39,7 @@ public sealed class LambdaStackTests
     }
 
     [Fact]
-    public void Incremental_tracking_may_also_get_and_update_items_and_head_the_data_buckets_objects()
+    public void Incremental_tracking_may_also_head_the_data_buckets_objects()
     {
         Assert.Equal(
             ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket",
@@ -50,8 +50,31 @@ public sealed class LambdaStackTests
         var resource = head["Resource"]!.ToJsonString();
         Assert.Contains("DataBucket", resource, StringComparison.Ordinal);
         Assert.EndsWith("\"/*\"]]}", resource, StringComparison.Ordinal);
-        Assert.All(Statements("size-tracking", IncrementalLambda).Where(s => Actions(s).Any(a => a.StartsWith("dynamodb:", StringComparison.Ordinal))),
-            s => Assert.Contains("SizeHistoryTable", s["Resource"]!.ToJsonString(), StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The object states are in their own table: incremental size tracking is told its name and may do there exactly what
+    /// the store does (<see cref="ObjectStateAccess.Track"/>), in the data bucket's partitions alone (<c>&lt;bucket&gt;#…</c>:
+    /// its shards and its totals). The history table's grant is listing mode's, unchanged.
+    /// </summary>
+    [Fact]
+    public void Incremental_tracking_may_track_objects_in_the_state_table_only_in_the_data_buckets_partitions()
+    {
+        var variables = FunctionNamed("size-tracking", IncrementalLambda).Resource["Properties"]!["Environment"]!["Variables"]!;
+        Assert.Equal(StorageResource("ObjectStateTable", "AWS::DynamoDB::Table"), ImportedFromStorage(variables[FunctionSettingNames.ObjectStateTable]!));
+        Assert.Null(FunctionNamed("size-tracking").Resource["Properties"]!["Environment"]!["Variables"]![FunctionSettingNames.ObjectStateTable]);
+
+        var dynamoDb = Statements("size-tracking", IncrementalLambda).Where(s => Actions(s).Any(a => a.StartsWith("dynamodb:", StringComparison.Ordinal))).ToList();
+        Assert.Equal(2, dynamoDb.Count);
+        var history = Assert.Single(dynamoDb, s => s["Resource"]!.ToJsonString().Contains("SizeHistoryTable", StringComparison.Ordinal));
+        Assert.Equal([.. HistoryAccess.Read, .. HistoryAccess.Append], Actions(history));
+        var states = Assert.Single(dynamoDb, s => s["Resource"]!.ToJsonString().Contains("ObjectStateTable", StringComparison.Ordinal));
+        Assert.Equal(ObjectStateAccess.Track, Actions(states));
+        Assert.Equal(StorageResource("ObjectStateTable", "AWS::DynamoDB::Table"), ImportedFromStorage(states["Resource"]!, "Fn::GetAtt"));
+        var leadingKeys = Assert.Single(states["Condition"]!["ForAllValues:StringLike"]!["dynamodb:LeadingKeys"]!.AsArray())!["Fn::Join"]![1]!.AsArray();
+        Assert.Equal(StorageResource("DataBucket"), ImportedFromStorage(leadingKeys[0]!));
+        // <data bucket>#*: the prefix every partition of the bucket starts with, then IAM's wildcard.
+        Assert.Equal(ObjectStateSchema.PartitionPrefix("") + "*", (string?)leadingKeys[1]);
     }
 
     [Fact]
@@ -118,15 +141,18 @@ public sealed class LambdaStackTests
     }
 
     /// <summary>The logical id in the storage stack of the one bucket whose id starts with <paramref name="prefix"/>.</summary>
-    private static string StorageResource(string prefix) =>
-        Resources(Storage, "AWS::S3::Bucket").Select(r => r.Id).Single(id => id.StartsWith(prefix, StringComparison.Ordinal));
+    private static string StorageResource(string prefix, string type = "AWS::S3::Bucket") =>
+        Resources(Storage, type).Select(r => r.Id).Single(id => id.StartsWith(prefix, StringComparison.Ordinal));
 
-    /// <summary>The storage stack's resource that a cross-stack value (Fn::ImportValue of one of its exports) refers to.</summary>
-    private static string ImportedFromStorage(JsonNode value)
+    /// <summary>
+    /// The storage stack's resource that a cross-stack value (Fn::ImportValue of one of its exports) refers to, by its
+    /// <c>Ref</c> (a name) or, with <paramref name="reference"/> <c>Fn::GetAtt</c>, one of its attributes (an ARN).
+    /// </summary>
+    private static string ImportedFromStorage(JsonNode value, string reference = "Ref")
     {
         var exportName = (string)value["Fn::ImportValue"]!;
         var output = Json(Storage)["Outputs"]!.AsObject().Single(o => (string?)o.Value!["Export"]?["Name"] == exportName).Value!;
-        return (string)output["Value"]!["Ref"]!;
+        return reference == "Ref" ? (string)output["Value"]!["Ref"]! : (string)output["Value"]![reference]![0]!;
     }
 
     private const string QueueId = "SizeTrackingObjectEvents";

@@ -132,6 +132,14 @@ public sealed class EmulatorFixture : IAsyncLifetime
         return name;
     }
 
+    /// <summary>A new table of incremental tracking's object states, defined as the stack deploys it (<see cref="Catalog.ObjectStateSchema"/>), active and empty.</summary>
+    public async Task<string> CreateObjectStateTableAsync()
+    {
+        var name = UniqueName("objects");
+        await DynamoDbObjectStateStore.EnsureTableAsync(DynamoDb, name);
+        return name;
+    }
+
     /// <summary>A name no other test uses, valid for buckets and tables.</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)];
 

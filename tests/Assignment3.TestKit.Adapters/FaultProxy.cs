@@ -282,7 +282,9 @@ public sealed class FaultProxy : IAsyncDisposable
             var headers = answer.Headers.Concat(answer.Content.Headers)
                 .Where(h => !HopByHop.Contains(h.Key) && !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
                 .SelectMany(h => h.Value.Select(v => (h.Key, v)));
-            await RespondAsync(context, request, (int)answer.StatusCode, answer.Content.Headers.ContentType?.ToString(), answerBody, [.. headers]);
+            // A HEAD answer has no body but tells the length of the one a GET would get (S3's HeadObject: the object's size).
+            await RespondAsync(context, request, (int)answer.StatusCode, answer.Content.Headers.ContentType?.ToString(), answerBody, [.. headers],
+                request.Method == "HEAD" ? answer.Content.Headers.ContentLength : null);
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException
             or HttpRequestException or InvalidOperationException)
@@ -336,7 +338,7 @@ public sealed class FaultProxy : IAsyncDisposable
     }
 
     private async Task RespondAsync(HttpListenerContext context, ProxiedRequest request, int status, string? contentType, byte[] body,
-        (string Name, string Value)[] headers)
+        (string Name, string Value)[] headers, long? headContentLength = null)
     {
         lock (_gate)
         {
@@ -355,7 +357,7 @@ public sealed class FaultProxy : IAsyncDisposable
             response.Headers.Add(name, value);
         }
 
-        response.ContentLength64 = body.Length;
+        response.ContentLength64 = headContentLength ?? body.Length;
         await response.OutputStream.WriteAsync(body, _stopping.Token);
         response.Close();
     }

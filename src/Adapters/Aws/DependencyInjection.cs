@@ -71,7 +71,7 @@ public static class DependencyInjection
         services.AddSingleton<IHistoryRepository>(sp =>
             new DynamoDbHistoryRepository(sp.GetRequiredService<IAmazonDynamoDB>(), tableName, sizeIndexName));
 
-    /// <summary>Incremental tracking's object states and running totals, kept in the history table.</summary>
+    /// <summary>Incremental tracking's object states and running totals, in their own table (<c>ObjectStateSchema</c>).</summary>
     public static IServiceCollection AddDynamoDbObjectStates(this IServiceCollection services, string tableName) =>
         services.AddSingleton<IObjectStateStore>(sp => new DynamoDbObjectStateStore(sp.GetRequiredService<IAmazonDynamoDB>(), tableName));
 

@@ -77,4 +77,35 @@ internal static class DynamoDbCalls
 
         return found;
     }
+
+    /// <summary>
+    /// Creates the table <paramref name="definition"/> describes (unless it exists) and waits until it and its indexes
+    /// are active: for emulators and tests; deployed tables come from the CDK stack.
+    /// </summary>
+    public static async Task EnsureTableAsync(IAmazonDynamoDB client, CreateTableRequest definition, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(definition);
+        try
+        {
+            await client.CreateTableAsync(definition, cancellationToken);
+        }
+        catch (ResourceInUseException)
+        {
+            // Already there.
+        }
+
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var table = (await client.DescribeTableAsync(definition.TableName, cancellationToken)).Table;
+            if (table.TableStatus == TableStatus.ACTIVE && (table.GlobalSecondaryIndexes ?? []).All(i => i.IndexStatus == IndexStatus.ACTIVE))
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+
+        throw new TimeoutException($"table {definition.TableName} did not become active within a minute");
+    }
 }

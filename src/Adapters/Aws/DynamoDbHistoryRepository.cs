@@ -297,31 +297,8 @@ public sealed class DynamoDbHistoryRepository(IAmazonDynamoDB client, string tab
     /// Creates the table (unless it exists) and waits until it is active: for emulators and tests; deployed tables
     /// come from the CDK stack.
     /// </summary>
-    public static async Task EnsureTableAsync(IAmazonDynamoDB client, string tableName, string sizeIndexName, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        try
-        {
-            await client.CreateTableAsync(TableDefinition(tableName, sizeIndexName), cancellationToken);
-        }
-        catch (ResourceInUseException)
-        {
-            // Already there.
-        }
-
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            var table = (await client.DescribeTableAsync(tableName, cancellationToken)).Table;
-            if (table.TableStatus == TableStatus.ACTIVE && (table.GlobalSecondaryIndexes ?? []).All(i => i.IndexStatus == IndexStatus.ACTIVE))
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-        }
-
-        throw new TimeoutException($"table {tableName} did not become active within a minute");
-    }
+    public static Task EnsureTableAsync(IAmazonDynamoDB client, string tableName, string sizeIndexName, CancellationToken cancellationToken = default) =>
+        DynamoDbCalls.EnsureTableAsync(client, TableDefinition(tableName, sizeIndexName), cancellationToken);
 
     private static SizeRecord FromMarker(string idempotencyKey, Dictionary<string, AttributeValue>? marker) =>
         marker is { Count: > 0 }

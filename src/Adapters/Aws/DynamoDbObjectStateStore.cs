@@ -7,11 +7,13 @@ using Assignment3.Domain.Ports;
 namespace Assignment3.Adapters.Aws;
 
 /// <summary>
-/// Incremental tracking's object states and running totals, in the history table (no table of their own, no schema
-/// change). Each object is an item of its own partition, <c>object#&lt;bucket&gt;#&lt;key&gt;</c> / time 0 (<c>status</c>,
-/// <c>bytes</c>, <c>etag</c>, <c>version_id</c>, <c>sequencer</c>, <c>revision</c>); each bucket's totals one item,
-/// <c>totals#&lt;bucket&gt;</c> / time 0 (<c>bytes</c>, <c>objects</c>, <c>unconfirmed_deletes</c>). No attribute is named
-/// like the index's key, so none of these items enters <c>GSI_SizeByBucket</c>.
+/// Incremental tracking's object states and running totals, in a table of their own (<see cref="ObjectStateSchema"/>).
+/// A bucket's object states are spread over <see cref="ObjectStateSchema.ShardCount"/> partitions,
+/// <c>&lt;bucket&gt;#00</c> … <c>&lt;bucket&gt;#15</c> by a hash of the key, each sorted by the key (<c>object_key</c>):
+/// <c>status</c>, <c>bytes</c>, <c>etag</c>, <c>version_id</c>, <c>sequencer</c>, <c>observed_at</c> (each left out when
+/// unknown), <c>written_at</c>, <c>revision</c>. The bucket's totals and reconciliation mark are one item,
+/// <c>&lt;bucket&gt;#totals</c> / <c>totals</c> (<c>bytes</c>, <c>objects</c>, <c>unconfirmed_deletes</c>,
+/// <c>reconciled_at</c>, <c>resume_after</c>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,13 +27,24 @@ namespace Assignment3.Adapters.Aws;
 /// and the answer is lost (a 500, a dropped connection), the SDK sends the same request again with the same token, and
 /// DynamoDB answers it as done (within ten minutes) instead of adding the delta twice.
 /// </para>
+/// <para>
+/// A range of keys (a reconciliation's listing page) is one strongly consistent Query per shard. DynamoDB orders String
+/// sort keys by their UTF-8 bytes, as S3 orders keys (<see cref="KeyOrder"/>), so the key condition selects exactly
+/// the keys the page covers.
+/// </para>
 /// </remarks>
-public sealed class DynamoDbObjectStateStore(IAmazonDynamoDB client, string tableName) : IObjectStateStore
+/// <param name="client">The DynamoDB client.</param>
+/// <param name="tableName">The object state table (not the history table).</param>
+/// <param name="queryPageLimit">
+/// At most this many items per Query page (DynamoDB's <c>Limit</c>); null leaves pages to DynamoDB (up to 1 MB). Tests
+/// set it to make page boundaries happen with a handful of items.
+/// </param>
+public sealed class DynamoDbObjectStateStore(IAmazonDynamoDB client, string tableName, int? queryPageLimit = null) : IObjectStateStore
 {
     /// <summary>DynamoDB's transactions hold at most 100 items; one is the totals.</summary>
     public const int MaxObjects = 99;
 
-    private const string NotExists = "attribute_not_exists(" + HistorySchema.BucketAttribute + ")";
+    private const string NotExists = "attribute_not_exists(" + ObjectStateSchema.PartitionAttribute + ")";
 
     /// <inheritdoc />
     public int MaxObjectsPerApply => MaxObjects;
@@ -43,10 +56,9 @@ public sealed class DynamoDbObjectStateStore(IAmazonDynamoDB client, string tabl
     {
         ArgumentNullException.ThrowIfNull(keys);
         // BatchGetItem refuses a key named twice.
-        var byPartition = keys.Distinct(StringComparer.Ordinal).ToDictionary(key => HistorySchema.ObjectPartition(bucketName, key), StringComparer.Ordinal);
-        var items = await DynamoDbCalls.BatchGetAsync(client, tableName, [.. byPartition.Keys.Select(ItemKey)],
-            $"object states of {bucketName}", cancellationToken);
-        return items.ToDictionary(item => byPartition[item[HistorySchema.BucketAttribute].S], FromItem, StringComparer.Ordinal);
+        var items = await DynamoDbCalls.BatchGetAsync(client, tableName,
+            [.. keys.Distinct(StringComparer.Ordinal).Select(key => StateKey(bucketName, key))], $"object states of {bucketName}", cancellationToken);
+        return items.ToDictionary(item => item[ObjectStateSchema.KeyAttribute].S, FromItem, StringComparer.Ordinal);
     }
 
     /// <inheritdoc />
@@ -102,30 +114,210 @@ public sealed class DynamoDbObjectStateStore(IAmazonDynamoDB client, string tabl
     /// <inheritdoc />
     public async Task<BucketTotals> GetTotalsAsync(string bucketName, CancellationToken cancellationToken)
     {
+        var item = await GetTotalsItemAsync(bucketName, cancellationToken);
+        return item is null
+            ? BucketTotals.Zero
+            : new BucketTotals(Number(item, ObjectStateSchema.BytesAttribute), Number(item, ObjectStateSchema.ObjectsAttribute),
+                Number(item, ObjectStateSchema.UnconfirmedDeletesAttribute));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One strongly consistent Query per shard, side by side, each following its pages. DynamoDB takes one condition on
+    /// the sort key: <c>&gt; After</c> or <c>&lt;= Through</c> alone, or <c>BETWEEN After AND Through</c> (both ends
+    /// included) with the item at <c>After</c> left out here.
+    /// </remarks>
+    public async Task<IReadOnlyDictionary<string, StoredObjectState>> GetRangeAsync(string bucketName, KeyRange range, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        var found = new Dictionary<string, StoredObjectState>(StringComparer.Ordinal);
+        if (range is { After: { } after, Through: { } through } && KeyOrder.Instance.Compare(after, through) >= 0)
+        {
+            return found; // no key lies between, and BETWEEN refuses a lower bound above the upper one
+        }
+
+        var shards = await Task.WhenAll(Enumerable.Range(0, ObjectStateSchema.ShardCount)
+            .Select(shard => QueryShardAsync(ObjectStateSchema.ObjectPartition(bucketName, shard), range, cancellationToken)));
+        foreach (var item in shards.SelectMany(items => items))
+        {
+            var key = item[ObjectStateSchema.KeyAttribute].S;
+            if (!string.Equals(key, range.After, StringComparison.Ordinal))
+            {
+                found[key] = FromItem(item);
+            }
+        }
+
+        return found;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Both values are attributes of the totals item; a mark with neither (never saved) is null.</remarks>
+    public async Task<ReconciliationMark?> GetReconciliationAsync(string bucketName, CancellationToken cancellationToken)
+    {
+        var item = await GetTotalsItemAsync(bucketName, cancellationToken);
+        long? finishedAt = item?.TryGetValue(ObjectStateSchema.ReconciledAtAttribute, out var at) == true
+            ? long.Parse(at.N, CultureInfo.InvariantCulture)
+            : null;
+        var resumeAfter = item is null ? null : Text(item, ObjectStateSchema.ResumeAfterAttribute);
+        return finishedAt is null && resumeAfter is null ? null : new ReconciliationMark(finishedAt, resumeAfter);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One UpdateItem that SETs (or REMOVEs, when null) the two attributes and leaves the totals as they are. It is not
+    /// part of an apply's transaction, so DynamoDB refuses it (<c>TransactionConflict</c>) while an apply holds the totals
+    /// item; the SDK does not retry that, so it is tried again here, as a cancelled apply is.
+    /// </remarks>
+    public async Task SaveReconciliationAsync(string bucketName, ReconciliationMark mark, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        var set = new List<string>();
+        var remove = new List<string>();
+        var values = new Dictionary<string, AttributeValue>();
+        if (mark.LastFinishedAt is { } finishedAt)
+        {
+            set.Add("#reconciled = :reconciled");
+            values[":reconciled"] = Number(finishedAt);
+        }
+        else
+        {
+            remove.Add("#reconciled");
+        }
+
+        if (mark.ResumeAfter is { } resumeAfter)
+        {
+            set.Add("#resume = :resume");
+            values[":resume"] = new AttributeValue { S = resumeAfter };
+        }
+        else
+        {
+            remove.Add("#resume");
+        }
+
+        var request = new UpdateItemRequest
+        {
+            TableName = tableName,
+            Key = TotalsKey(bucketName),
+            UpdateExpression = string.Join(' ', new[] { set.Count > 0 ? "SET " + string.Join(", ", set) : null, remove.Count > 0 ? "REMOVE " + string.Join(", ", remove) : null }
+                .OfType<string>()),
+            ExpressionAttributeNames = new Dictionary<string, string>
+            {
+                ["#reconciled"] = ObjectStateSchema.ReconciledAtAttribute,
+                ["#resume"] = ObjectStateSchema.ResumeAfterAttribute,
+            },
+            // DynamoDB refuses an empty map of values as it refuses an unused one.
+            ExpressionAttributeValues = values.Count > 0 ? values : null,
+        };
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await client.UpdateItemAsync(request, cancellationToken);
+                return;
+            }
+            catch (TransactionConflictException) when (attempt < DynamoDbCalls.MaxRetries)
+            {
+                await DynamoDbCalls.BackOffAsync(attempt, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The table definition the CDK stack deploys (<see cref="ObjectStateSchema"/>), for emulators and tests.</summary>
+    public static CreateTableRequest TableDefinition(string tableName) => new()
+    {
+        TableName = tableName,
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        AttributeDefinitions =
+        [
+            new AttributeDefinition(ObjectStateSchema.PartitionAttribute, ScalarAttributeType.S),
+            new AttributeDefinition(ObjectStateSchema.KeyAttribute, ScalarAttributeType.S),
+        ],
+        KeySchema = [new KeySchemaElement(ObjectStateSchema.PartitionAttribute, KeyType.HASH), new KeySchemaElement(ObjectStateSchema.KeyAttribute, KeyType.RANGE)],
+    };
+
+    /// <summary>Creates the table (unless it exists) and waits until it is active: for emulators and tests.</summary>
+    public static Task EnsureTableAsync(IAmazonDynamoDB client, string tableName, CancellationToken cancellationToken = default) =>
+        DynamoDbCalls.EnsureTableAsync(client, TableDefinition(tableName), cancellationToken);
+
+    private async Task<Dictionary<string, AttributeValue>?> GetTotalsItemAsync(string bucketName, CancellationToken cancellationToken)
+    {
         var response = await client.GetItemAsync(new GetItemRequest
         {
             TableName = tableName,
-            Key = ItemKey(HistorySchema.TotalsPartition(bucketName)),
+            Key = TotalsKey(bucketName),
             ConsistentRead = true,
         }, cancellationToken);
-        return response.Item is { Count: > 0 } item
-            ? new BucketTotals(Number(item, HistorySchema.BytesAttribute), Number(item, HistorySchema.ObjectsAttribute),
-                Number(item, HistorySchema.UnconfirmedDeletesAttribute))
-            : BucketTotals.Zero;
+        return response.Item is { Count: > 0 } item ? item : null;
+    }
+
+    // Every item of one shard whose key lies in the range (the item at After included, when both ends are given).
+    // No projection: a Query costs what the items it reads weigh, whatever it returns, and FromItem needs nearly all.
+    private async Task<List<Dictionary<string, AttributeValue>>> QueryShardAsync(string partition, KeyRange range, CancellationToken cancellationToken)
+    {
+        var names = new Dictionary<string, string> { ["#shard"] = ObjectStateSchema.PartitionAttribute };
+        var values = new Dictionary<string, AttributeValue> { [":shard"] = new() { S = partition } };
+        var keyCondition = (range.After, range.Through) switch
+        {
+            (null, null) => null,
+            (_, null) => "#key > :after",
+            (null, _) => "#key <= :through",
+            _ => "#key BETWEEN :after AND :through",
+        };
+        if (keyCondition is not null)
+        {
+            names["#key"] = ObjectStateSchema.KeyAttribute;
+        }
+
+        if (range.After is { } after)
+        {
+            values[":after"] = new AttributeValue { S = after };
+        }
+
+        if (range.Through is { } through)
+        {
+            values[":through"] = new AttributeValue { S = through };
+        }
+
+        var items = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var response = await client.QueryAsync(new QueryRequest
+            {
+                TableName = tableName,
+                KeyConditionExpression = keyCondition is null ? "#shard = :shard" : "#shard = :shard AND " + keyCondition,
+                ExpressionAttributeNames = names,
+                ExpressionAttributeValues = values,
+                ConsistentRead = true,
+                Limit = queryPageLimit,
+                ExclusiveStartKey = startKey,
+            }, cancellationToken);
+            items.AddRange(response.Items ?? []);
+            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (startKey is not null);
+
+        return items;
     }
 
     // The new state, written only if the stored one still has the revision that was read (or still does not exist).
     private Put StatePut(string bucketName, ObjectStateWrite write)
     {
-        var item = ItemKey(HistorySchema.ObjectPartition(bucketName, write.Key));
-        item[HistorySchema.ObjectStatusAttribute] = new AttributeValue { S = write.State.Status.ToString() };
-        item[HistorySchema.BytesAttribute] = Number(write.State.Size);
-        item[HistorySchema.RevisionAttribute] = Number(write.ExpectedRevision + 1);
+        var item = StateKey(bucketName, write.Key);
+        item[ObjectStateSchema.StatusAttribute] = new AttributeValue { S = write.State.Status.ToString() };
+        item[ObjectStateSchema.BytesAttribute] = Number(write.State.Size);
+        item[ObjectStateSchema.RevisionAttribute] = Number(write.ExpectedRevision + 1);
+        item[ObjectStateSchema.WrittenAtAttribute] = Number(write.WrittenAt);
+        if (write.State.ObservedAt is { } observedAt)
+        {
+            item[ObjectStateSchema.ObservedAtAttribute] = Number(observedAt);
+        }
+
         foreach (var (name, value) in new[]
         {
-            (HistorySchema.ETagAttribute, write.State.ETag),
-            (HistorySchema.VersionIdAttribute, write.State.VersionId),
-            (HistorySchema.SequencerAttribute, write.State.Sequencer),
+            (ObjectStateSchema.ETagAttribute, write.State.ETag),
+            (ObjectStateSchema.VersionIdAttribute, write.State.VersionId),
+            (ObjectStateSchema.SequencerAttribute, write.State.Sequencer),
         })
         {
             // A value not known is left out, and read back as null.
@@ -142,23 +334,23 @@ public sealed class DynamoDbObjectStateStore(IAmazonDynamoDB client, string tabl
                 TableName = tableName,
                 Item = item,
                 ConditionExpression = "#revision = :revision",
-                ExpressionAttributeNames = new Dictionary<string, string> { ["#revision"] = HistorySchema.RevisionAttribute },
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#revision"] = ObjectStateSchema.RevisionAttribute },
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":revision"] = Number(write.ExpectedRevision) },
             };
     }
 
-    // ADD creates the item (and each attribute) at zero when it does not exist yet. Names go through placeholders:
-    // DynamoDB reserves many plain words for its expressions.
+    // ADD creates the item (and each attribute) at zero when it does not exist yet, and leaves the reconciliation mark
+    // alone. Names go through placeholders: DynamoDB reserves many plain words for its expressions.
     private Update TotalsUpdate(string bucketName, BucketTotals delta) => new()
     {
         TableName = tableName,
-        Key = ItemKey(HistorySchema.TotalsPartition(bucketName)),
+        Key = TotalsKey(bucketName),
         UpdateExpression = "ADD #bytes :bytes, #objects :objects, #unconfirmed :unconfirmed",
         ExpressionAttributeNames = new Dictionary<string, string>
         {
-            ["#bytes"] = HistorySchema.BytesAttribute,
-            ["#objects"] = HistorySchema.ObjectsAttribute,
-            ["#unconfirmed"] = HistorySchema.UnconfirmedDeletesAttribute,
+            ["#bytes"] = ObjectStateSchema.BytesAttribute,
+            ["#objects"] = ObjectStateSchema.ObjectsAttribute,
+            ["#unconfirmed"] = ObjectStateSchema.UnconfirmedDeletesAttribute,
         },
         ExpressionAttributeValues = new Dictionary<string, AttributeValue>
         {
@@ -170,17 +362,25 @@ public sealed class DynamoDbObjectStateStore(IAmazonDynamoDB client, string tabl
 
     private static StoredObjectState FromItem(Dictionary<string, AttributeValue> item) => new(
         new ObjectState(
-            Enum.Parse<ObjectStatus>(item[HistorySchema.ObjectStatusAttribute].S),
-            Number(item, HistorySchema.BytesAttribute),
-            Text(item, HistorySchema.ETagAttribute),
-            Text(item, HistorySchema.VersionIdAttribute),
-            Text(item, HistorySchema.SequencerAttribute)),
-        Number(item, HistorySchema.RevisionAttribute));
+            Enum.Parse<ObjectStatus>(item[ObjectStateSchema.StatusAttribute].S),
+            Number(item, ObjectStateSchema.BytesAttribute),
+            Text(item, ObjectStateSchema.ETagAttribute),
+            Text(item, ObjectStateSchema.VersionIdAttribute),
+            Text(item, ObjectStateSchema.SequencerAttribute),
+            item.TryGetValue(ObjectStateSchema.ObservedAtAttribute, out var observed) ? long.Parse(observed.N, CultureInfo.InvariantCulture) : null),
+        Number(item, ObjectStateSchema.RevisionAttribute),
+        Number(item, ObjectStateSchema.WrittenAtAttribute));
 
-    private static Dictionary<string, AttributeValue> ItemKey(string partition) => new()
+    private static Dictionary<string, AttributeValue> StateKey(string bucketName, string key) =>
+        ItemKey(ObjectStateSchema.ObjectPartition(bucketName, ObjectStateSchema.ShardOf(key)), key);
+
+    private static Dictionary<string, AttributeValue> TotalsKey(string bucketName) =>
+        ItemKey(ObjectStateSchema.TotalsPartition(bucketName), ObjectStateSchema.TotalsSortKey);
+
+    private static Dictionary<string, AttributeValue> ItemKey(string partition, string sortKey) => new()
     {
-        [HistorySchema.BucketAttribute] = new AttributeValue { S = partition },
-        [HistorySchema.TimeAttribute] = Number(0),
+        [ObjectStateSchema.PartitionAttribute] = new AttributeValue { S = partition },
+        [ObjectStateSchema.KeyAttribute] = new AttributeValue { S = sortKey },
     };
 
     private static string? Text(Dictionary<string, AttributeValue> item, string name) => item.TryGetValue(name, out var value) ? value.S : null;

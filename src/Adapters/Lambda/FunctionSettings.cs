@@ -15,6 +15,9 @@ public sealed class FunctionSettings(Func<string, string?> read)
     /// <summary>The history table's name.</summary>
     public string TableName => Required(FunctionSettingNames.TableName);
 
+    /// <summary>Incremental tracking's table of object states and totals; incremental mode cannot run without it.</summary>
+    public string ObjectStateTableName => Required(FunctionSettingNames.ObjectStateTable);
+
     /// <summary>The by-size index's name.</summary>
     public string SizeIndexName => Optional(FunctionSettingNames.SizeIndexName) ?? HistorySchema.SizeIndexName;
 

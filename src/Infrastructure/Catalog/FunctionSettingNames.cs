@@ -23,6 +23,9 @@ public static class FunctionSettingNames
 
     /// <summary>How size tracking follows the bucket: one of <see cref="TrackingModeNames.All"/>; unset means listing.</summary>
     public const string TrackingMode = "TRACKING_MODE";
+
+    /// <summary>Incremental tracking's table of object states and bucket totals (<see cref="ObjectStateSchema"/>); incremental mode needs it.</summary>
+    public const string ObjectStateTable = "OBJECT_STATE_TABLE_NAME";
 }
 
 /// <summary>The values of <see cref="FunctionSettingNames.TrackingMode"/>, as the stack sets them and size tracking reads them.</summary>
@@ -31,7 +34,7 @@ public static class TrackingModeNames
     /// <summary>One listing of the bucket per batch (the default).</summary>
     public const string Listing = "listing";
 
-    /// <summary>Each object's state and the bucket's running totals, kept in the history table; no listing.</summary>
+    /// <summary>Each object's state and the bucket's running totals, kept in a table of their own; a listing only to reconcile.</summary>
     public const string Incremental = "incremental";
 
     /// <summary>Every value, the default first.</summary>

@@ -56,54 +56,11 @@ public static class HistorySchema
 
     /// <summary>The global secondary index (<see cref="BucketAttribute"/>, <see cref="SizeAttribute"/>) that serves the maximum.</summary>
     public const string SizeIndexName = "GSI_SizeByBucket";
-
-    /// <summary>
-    /// Incremental tracking keeps each object's state in an item of its own partition, <c>object#&lt;bucket&gt;#&lt;key&gt;</c>,
-    /// time 0: a partition per key, so no key is a hot item; the bucket name never contains <c>#</c>, so no bucket's
-    /// records or summaries share these keys (the object key may: it is everything after the second <c>#</c>).
-    /// </summary>
-    public const string ObjectPartitionPrefix = "object#";
-
-    /// <summary>Each bucket's running totals (incremental tracking): one item, <c>totals#&lt;bucket&gt;</c>, time 0.</summary>
-    public const string TotalsPartitionPrefix = "totals#";
-
-    /// <summary>The partition key of the state of <paramref name="bucketName"/>'s object <paramref name="key"/>.</summary>
-    public static string ObjectPartition(string bucketName, string key) => $"{ObjectPartitionPrefix}{bucketName}#{key}";
-
-    /// <summary>The partition key of <paramref name="bucketName"/>'s running totals.</summary>
-    public static string TotalsPartition(string bucketName) => TotalsPartitionPrefix + bucketName;
-
-    // The attributes of object and totals items. None is named like the index's key (total_size), so none of these items
-    // enters GSI_SizeByBucket; none is the TTL attribute, so none expires.
-
-    /// <summary>An object's status (string): <c>Present</c>, <c>Deleted</c> or <c>DeletedBeforeSeen</c>.</summary>
-    public const string ObjectStatusAttribute = "status";
-
-    /// <summary>Bytes (number): an object's size, or the bucket's total in its totals item.</summary>
-    public const string BytesAttribute = "bytes";
-
-    /// <summary>The object's ETag (string), when known; absent otherwise.</summary>
-    public const string ETagAttribute = "etag";
-
-    /// <summary>The object's current version id (string), in a versioned bucket; absent otherwise.</summary>
-    public const string VersionIdAttribute = "version_id";
-
-    /// <summary>The sequencer of the newest event applied to the object (string); absent when none was given.</summary>
-    public const string SequencerAttribute = "sequencer";
-
-    /// <summary>The object state's revision (number): 1 for the first write, one more for each replacement.</summary>
-    public const string RevisionAttribute = "revision";
-
-    /// <summary>The bucket's present objects (number), in its totals item.</summary>
-    public const string ObjectsAttribute = "objects";
-
-    /// <summary>Deletes of keys never seen (number), in the bucket's totals item: left for a reconciliation to confirm.</summary>
-    public const string UnconfirmedDeletesAttribute = "unconfirmed_deletes";
 }
 
 /// <summary>
 /// The DynamoDB actions the history adapter's operations need, as IAM names them; the stack grants these sets, and an
-/// emulator test checks every request the adapter sends against them.
+/// emulator test checks every request the adapter sends against them. (Incremental tracking's table: <see cref="ObjectStateAccess"/>.)
 /// </summary>
 public static class HistoryAccess
 {
@@ -118,13 +75,6 @@ public static class HistoryAccess
     /// A repeated event's marker comes back with the cancellation, so no other read is needed.
     /// </summary>
     public static IReadOnlyList<string> Append { get; } = ["dynamodb:BatchGetItem", "dynamodb:PutItem"];
-
-    /// <summary>
-    /// Incremental tracking's object states and totals: the batch's keys are read with <c>BatchGetItem</c>, the totals
-    /// with <c>GetItem</c>; one <c>TransactWriteItems</c> puts the changed states (<c>PutItem</c> per item) and adds the
-    /// delta to the totals (an Update: <c>UpdateItem</c>).
-    /// </summary>
-    public static IReadOnlyList<string> TrackObjects { get; } = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
 
     /// <summary>
     /// The IAM actions that authorize a DynamoDB API operation: its own name, except for <c>TransactWriteItems</c>, which

@@ -85,3 +85,19 @@ public static class ObjectStateSchema
     /// <summary>The last key an unfinished reconciliation reached (string), in the totals item; absent when none is under way.</summary>
     public const string ResumeAfterAttribute = "resume_after";
 }
+
+/// <summary>
+/// The DynamoDB actions the object state store needs on its table, as IAM names them: the stack grants this set (limited
+/// to the tracked bucket's partitions, which all start <see cref="ObjectStateSchema.PartitionPrefix"/>), and an emulator
+/// test checks every request the store sends against it.
+/// </summary>
+public static class ObjectStateAccess
+{
+    /// <summary>
+    /// Tracking and reconciling: a batch's keys are read with <c>BatchGetItem</c>, a listing page's range with one
+    /// <c>Query</c> per shard, the totals and the reconciliation mark with <c>GetItem</c>; an apply is one
+    /// <c>TransactWriteItems</c> that puts the states (<c>PutItem</c> per item) and adds to the totals (<c>UpdateItem</c>);
+    /// the reconciliation mark is set with <c>UpdateItem</c>.
+    /// </summary>
+    public static IReadOnlyList<string> Track { get; } = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
+}

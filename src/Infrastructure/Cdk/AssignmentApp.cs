@@ -41,7 +41,7 @@ public static class AssignmentApp
         var storage = new StorageStack(app, "Assignment3-Storage", new StackProps
         {
             Env = environment,
-            Description = "assignment3: data bucket, plot bucket, size history table",
+            Description = "assignment3: data bucket, plot bucket, size history table, object state table",
         });
         // The references to the storage stack make it deploy first.
         var lambda = new LambdaStack(app, "Assignment3-Lambda", new LambdaStackProps
@@ -51,6 +51,7 @@ public static class AssignmentApp
             DataBucket = storage.DataBucket,
             PlotBucket = storage.PlotBucket,
             History = storage.History,
+            ObjectStates = storage.ObjectStates,
             RepositoryRoot = repositoryRoot,
             Functions = functions,
             Plans = plans.ToDictionary(p => p.Bundle.Function.Name),

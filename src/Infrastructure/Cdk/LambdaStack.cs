@@ -19,6 +19,9 @@ public sealed class LambdaStackProps : StackProps
     /// <summary>The history table.</summary>
     public required ITable History { get; init; }
 
+    /// <summary>Incremental tracking's object state table; size tracking uses it in incremental mode only.</summary>
+    public required ITable ObjectStates { get; init; }
+
     /// <summary>The by-size index of the table.</summary>
     public string SizeIndexName { get; init; } = HistorySchema.SizeIndexName;
 
@@ -87,8 +90,9 @@ public sealed class LambdaStack : Stack
         tracking.Allow([.. HistoryAccess.Read, .. HistoryAccess.Append], history.TableArn);
         if (TrackingMode == TrackingModeNames.Incremental)
         {
-            // The objects' states and the totals live in the same table, in partitions of their own (object#…, totals#…).
-            tracking.Allow([.. HistoryAccess.TrackObjects], history.TableArn);
+            // The objects' states and the totals, in their own table: only the data bucket's partitions (<bucket>#…).
+            tracking.Function.AddEnvironment(FunctionSettingNames.ObjectStateTable, props.ObjectStates.TableName);
+            tracking.AllowInPartitionsStartingWith([.. ObjectStateAccess.Track], props.ObjectStates.TableArn, ObjectStateSchema.PartitionPrefix(data.BucketName));
             // HeadObject, where an event alone cannot say what is current (sequencers of different lengths, a version removed).
             tracking.Allow(["s3:GetObject"], data.ArnForObjects("*"));
             tracking.AcceptOnRole("AwsSolutions-IAM5",

@@ -8,12 +8,13 @@ using DynamoAttribute = Amazon.CDK.AWS.DynamoDB.Attribute;
 namespace Assignment3.Infrastructure;
 
 /// <summary>
-/// The stateful half: the tracked data bucket (EventBridge notifications on), the plot bucket, and the history table
-/// with its by-size index. Deployed first; destroyed with everything in it (the workflow ends with <c>cdk destroy</c>).
+/// The stateful half: the tracked data bucket (EventBridge notifications on), the plot bucket, the history table with its
+/// by-size index, and incremental tracking's object state table. Deployed first; destroyed with everything in it (the
+/// workflow ends with <c>cdk destroy</c>).
 /// </summary>
 public sealed class StorageStack : Stack
 {
-    /// <summary>Creates the buckets and the table.</summary>
+    /// <summary>Creates the buckets and the tables.</summary>
     public StorageStack(Construct scope, string id, IStackProps? props = null)
         : base(scope, id, props)
     {
@@ -45,17 +46,11 @@ public sealed class StorageStack : Stack
             EventBridgeConfiguration = new CfnBucket.EventBridgeConfigurationProperty { EventBridgeEnabled = true },
         };
 
-        History = new Table(this, "SizeHistoryTable", new TableProps
-        {
-            PartitionKey = new DynamoAttribute { Name = HistorySchema.BucketAttribute, Type = AttributeType.STRING },
-            SortKey = new DynamoAttribute { Name = HistorySchema.TimeAttribute, Type = AttributeType.NUMBER },
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-            PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
-            Encryption = TableEncryption.AWS_MANAGED,
+        History = ProtectedTable("SizeHistoryTable",
+            new DynamoAttribute { Name = HistorySchema.BucketAttribute, Type = AttributeType.STRING },
+            new DynamoAttribute { Name = HistorySchema.TimeAttribute, Type = AttributeType.NUMBER },
             // Idempotency markers of processed events expire by themselves.
-            TimeToLiveAttribute = HistorySchema.ExpiresAttribute,
-            RemovalPolicy = RemovalPolicy.DESTROY,
-        });
+            timeToLiveAttribute: HistorySchema.ExpiresAttribute);
         History.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
         {
             IndexName = HistorySchema.SizeIndexName,
@@ -63,6 +58,17 @@ public sealed class StorageStack : Stack
             SortKey = new DynamoAttribute { Name = HistorySchema.SizeAttribute, Type = AttributeType.NUMBER },
             ProjectionType = ProjectionType.ALL,
         });
+
+        // Incremental tracking's object states and bucket totals. Always there, whichever mode the Lambda stack deploys: an
+        // idle on-demand table costs nothing, and switching modes then never creates or deletes stored data.
+        ObjectStates = ProtectedTable("ObjectStateTable",
+            new DynamoAttribute { Name = ObjectStateSchema.PartitionAttribute, Type = AttributeType.STRING },
+            new DynamoAttribute { Name = ObjectStateSchema.KeyAttribute, Type = AttributeType.STRING });
+        // Exported whether or not the Lambda stack uses them (listing mode does not): CloudFormation refuses to delete an
+        // export another stack imports, so an export that came and went with the mode would fail the deploy that
+        // switches incremental off (the storage stack deploys first).
+        ExportValue(ObjectStates.TableName);
+        ExportValue(ObjectStates.TableArn);
 
         // The CDK's own deploy-time function that empties the buckets on destroy.
         foreach (var resource in NagSuppressions.ResourcesUnder(this, "Custom::S3AutoDeleteObjectsCustomResourceProvider"))
@@ -86,6 +92,7 @@ public sealed class StorageStack : Stack
         _ = new CfnOutput(this, "PlotBucketName", new CfnOutputProps { Value = PlotBucket.BucketName, Description = "Where charts are stored" });
         _ = new CfnOutput(this, "AccessLogBucketName", new CfnOutputProps { Value = AccessLogBucket.BucketName, Description = "Server access logs; kept after destroy, empties itself in 90 days" });
         _ = new CfnOutput(this, "TableName", new CfnOutputProps { Value = History.TableName, Description = "The size history table" });
+        _ = new CfnOutput(this, "ObjectStateTableName", new CfnOutputProps { Value = ObjectStates.TableName, Description = "Incremental tracking's object states and totals" });
     }
 
     /// <summary>Receives the server access logs of the data and plot buckets (kept 90 days).</summary>
@@ -99,6 +106,22 @@ public sealed class StorageStack : Stack
 
     /// <summary>The size history: <see cref="HistorySchema"/>.</summary>
     public Table History { get; }
+
+    /// <summary>Incremental tracking's object states and bucket totals: <see cref="ObjectStateSchema"/>.</summary>
+    public Table ObjectStates { get; }
+
+    // Every table alike, so that a protection given one is given both: on demand, encrypted (the AWS managed KMS key),
+    // point-in-time recovery, removed with the stack (the workflow ends with a destroy).
+    private Table ProtectedTable(string id, DynamoAttribute partitionKey, DynamoAttribute sortKey, string? timeToLiveAttribute = null) => new(this, id, new TableProps
+    {
+        PartitionKey = partitionKey,
+        SortKey = sortKey,
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        PointInTimeRecoverySpecification = new PointInTimeRecoverySpecification { PointInTimeRecoveryEnabled = true },
+        Encryption = TableEncryption.AWS_MANAGED,
+        TimeToLiveAttribute = timeToLiveAttribute,
+        RemovalPolicy = RemovalPolicy.DESTROY,
+    });
 
     private Bucket SecureBucket(string id, string logPrefix) => new(this, id, new BucketProps
     {

@@ -42,7 +42,8 @@ public sealed class SizeTrackingFunction : ILambdaFunction
                 .AddSingleton(TrackingSettings.Default with { Mode = mode });
             if (mode == TrackingMode.Incremental)
             {
-                services.AddDynamoDbObjectStates(settings.TableName);
+                // Read here too: incremental mode without its table fails the first invocation, naming the variable.
+                services.AddDynamoDbObjectStates(settings.ObjectStateTableName);
             }
         });
     }

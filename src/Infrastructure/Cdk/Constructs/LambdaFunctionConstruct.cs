@@ -170,6 +170,22 @@ public sealed class LambdaFunctionConstruct : Construct
         }));
 
     /// <summary>
+    /// Allows <paramref name="actions"/> on the table <paramref name="tableArn"/>, on items whose partition key starts with
+    /// <paramref name="partitionPrefix"/> only (IAM's <c>dynamodb:LeadingKeys</c>, matched as <c>prefix*</c>): for tables
+    /// whose partitions are made from a name and more (a bucket's shards). The prefix must hold no <c>*</c> or <c>?</c>.
+    /// </summary>
+    public void AllowInPartitionsStartingWith(string[] actions, string tableArn, string partitionPrefix) =>
+        Function.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Actions = actions,
+            Resources = [tableArn],
+            Conditions = new Dictionary<string, object>
+            {
+                ["ForAllValues:StringLike"] = new Dictionary<string, object> { ["dynamodb:LeadingKeys"] = new[] { partitionPrefix + "*" } },
+            },
+        }));
+
+    /// <summary>
     /// Accepts cdk-nag's <paramref name="ruleId"/> on the function's role policy for <paramref name="reason"/>, for the
     /// findings <paramref name="appliesTo"/> names (see <see cref="NagSuppressions.Add"/>): a grant wider than one resource.
     /// </summary>
