@@ -102,6 +102,110 @@ public sealed class LambdaStackTests
         Assert.Equal($"assignment3:tracking must be listing or incremental, not \"{value}\"", error.Message);
     }
 
+    private static IEnumerable<(string Id, JsonObject Resource)> ScheduledRules(Template template) =>
+        Resources(template, "AWS::Events::Rule").Where(r => r.Resource["Properties"]!["ScheduleExpression"] is not null);
+
+    /// <summary>
+    /// Incremental tracking reconciles the data bucket daily unless the context says otherwise: a scheduled rule puts
+    /// <c>{"reconcile":"&lt;data bucket&gt;"}</c> on size tracking's own queue (the message its translator reads as a
+    /// reconciliation), retried and parked like the object events. Listing mode has no such rule.
+    /// </summary>
+    [Fact]
+    public void Incremental_tracking_asks_size_tracking_daily_through_its_queue_to_reconcile_the_data_bucket()
+    {
+        Assert.Empty(ScheduledRules(Lambda));
+        var rule = Assert.Single(ScheduledRules(IncrementalLambda)).Resource["Properties"]!;
+
+        Assert.Equal("rate(1 day)", (string?)rule["ScheduleExpression"]);
+        Assert.Equal("ENABLED", (string?)rule["State"]);
+        var target = Assert.Single(rule["Targets"]!.AsArray())!;
+        Assert.StartsWith(QueueId, (string?)target["Arn"]!["Fn::GetAtt"]![0], StringComparison.Ordinal);
+        Assert.StartsWith("UndeliverableObjectEvents", (string?)target["DeadLetterConfig"]!["Arn"]!["Fn::GetAtt"]![0], StringComparison.Ordinal);
+        Assert.Equal(8, (int)target["RetryPolicy"]!["MaximumRetryAttempts"]!);
+        // The message: constant JSON around the data bucket's name, which comes from the storage stack.
+        var parts = target["Input"]!["Fn::Join"]![1]!.AsArray();
+        Assert.Equal(3, parts.Count);
+        Assert.Equal(StorageResource("DataBucket"), ImportedFromStorage(parts[1]!));
+        var message = System.Text.Json.JsonDocument.Parse((string)parts[0]! + "the-data-bucket" + (string)parts[2]!).RootElement;
+        Assert.Equal("""{"reconcile":"the-data-bucket"}""", message.GetRawText());
+        Assert.Equal(ReconciliationTrigger.BucketProperty, message.EnumerateObject().Single().Name);
+    }
+
+    [Fact]
+    public void The_context_sets_the_reconciliation_schedule()
+    {
+        var (_, lambda) = Synthesize(context: new Dictionary<string, object>
+        {
+            [LambdaStack.TrackingContext] = TrackingModeNames.Incremental,
+            [ReconciliationTrigger.ScheduleContextKey] = "cron(15 3 ? * MON-FRI *)",
+        });
+
+        Assert.Equal("cron(15 3 ? * MON-FRI *)", (string?)Assert.Single(ScheduledRules(lambda)).Resource["Properties"]!["ScheduleExpression"]);
+    }
+
+    [Theory]
+    [InlineData("rate(1 minute)")]
+    [InlineData("rate(1 hour)")]
+    [InlineData("rate(12 hours)")]
+    [InlineData("rate(7 days)")]
+    [InlineData("cron(0 3 * * ? *)")]
+    [InlineData("cron(0/15 * ? * MON-FRI *)")]
+    [InlineData("cron(0 12 L * ? 2027)")]
+    public void A_schedule_expression_eventbridge_takes_is_taken_as_it_is(string expression) =>
+        Assert.Equal(expression, LambdaStack.ReconcileScheduleOf(expression));
+
+    [Theory]
+    [InlineData("rate(1 days)")]
+    [InlineData("rate(2 day)")]
+    [InlineData("rate(0 minutes)")]
+    [InlineData("rate(30 seconds)")]
+    [InlineData("Rate(1 day)")]
+    [InlineData("rate(1 day) ")]
+    [InlineData("daily")]
+    [InlineData("cron(0 3 * * * *)")]
+    [InlineData("cron(0 3 ? * ? *)")]
+    [InlineData("cron(0 3 * * ?)")]
+    [InlineData("cron(0  3 * * ? *)")]
+    public void A_schedule_eventbridge_would_refuse_is_refused_naming_the_context_key(string expression)
+    {
+        var error = Assert.Throws<ArgumentException>(() => LambdaStack.ReconcileScheduleOf(expression));
+
+        Assert.StartsWith("assignment3:reconcile-schedule must be an EventBridge schedule expression", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"not \"{expression}\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_blank_schedule_is_the_default_daily_one() =>
+        Assert.Equal((ReconciliationTrigger.DefaultSchedule, "rate(1 day)"), (LambdaStack.ReconcileScheduleOf(" "), LambdaStack.ReconcileScheduleOf(null)));
+
+    /// <summary>A bad schedule stops synth in either mode; in listing mode a good one is said to have no effect.</summary>
+    [Fact]
+    public void An_invalid_schedule_stops_synth_and_a_schedule_in_listing_mode_is_warned_about()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Synthesize(context: new Dictionary<string, object> { [ReconciliationTrigger.ScheduleContextKey] = "rate(1 days)" }));
+        Assert.Contains("assignment3:reconcile-schedule must be", error.Message, StringComparison.Ordinal);
+
+        var (_, listing) = Build(context: new Dictionary<string, object> { [ReconciliationTrigger.ScheduleContextKey] = "rate(2 days)" });
+        Annotations.FromStack(listing).HasWarning("*", Match.StringLikeRegexp("assignment3:reconcile-schedule has no effect: reconciliation is part of incremental tracking.*"));
+        Assert.Empty(ScheduledRules(Template.FromStack(listing)));
+        Assert.Empty(Annotations.FromStack(Build().Lambda).FindWarning("*", Match.StringLikeRegexp(".*reconcile-schedule.*")));
+    }
+
+    /// <summary>In incremental mode, the object events' rule and the reconciliation schedule may send to the queue, each under its own ARN, and nothing else.</summary>
+    [Fact]
+    public void Only_the_object_event_rule_and_the_reconciliation_schedule_may_send_to_the_queue()
+    {
+        var queue = Resources(IncrementalLambda, "AWS::SQS::Queue").Single(q => q.Id.StartsWith(QueueId, StringComparison.Ordinal)).Id;
+        var sends = Resources(IncrementalLambda, "AWS::SQS::QueuePolicy")
+            .Where(p => p.Resource["Properties"]!["Queues"]!.AsArray().Any(q => (string?)q!["Ref"] == queue))
+            .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray()).Select(s => s!.AsObject())
+            .Where(s => (string?)s["Effect"] == "Allow").ToList();
+
+        Assert.All(sends, s => Assert.Equal("events.amazonaws.com", (string?)s["Principal"]!["Service"]));
+        Assert.Equal(Resources(IncrementalLambda, "AWS::Events::Rule").Select(r => r.Id).Order(StringComparer.Ordinal),
+            sends.Select(s => (string)s["Condition"]!["ArnEquals"]!["aws:SourceArn"]!["Fn::GetAtt"]![0]!).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("size-tracking", "provided.al2023", "bootstrap")]
     [InlineData("plotting", "provided.al2023", "bootstrap")]

@@ -37,14 +37,21 @@ public static class SynthesizedApp
     public static (Template Storage, Template Lambda) Synthesize(string? root = null, IReadOnlyList<LambdaFunctionSpec>? functions = null,
         IReadOnlyDictionary<string, object>? context = null)
     {
+        var (storage, lambda) = Build(root, functions, context);
+        return (Template.FromStack(storage), Template.FromStack(lambda));
+    }
+
+    /// <summary>The stacks <see cref="Synthesize"/> makes templates of, for facts a template does not hold (annotations).</summary>
+    public static (StorageStack Storage, LambdaStack Lambda) Build(string? root = null, IReadOnlyList<LambdaFunctionSpec>? functions = null,
+        IReadOnlyDictionary<string, object>? context = null)
+    {
         var app = new App(new AppProps
         {
             Outdir = Path.Combine(Path.GetTempPath(), $"assignment3-cdk-{Guid.NewGuid():N}"),
             // No stack is bundled: assertions read the templates only.
             Context = new Dictionary<string, object>(context ?? new Dictionary<string, object>()) { ["aws:cdk:bundling-stacks"] = Array.Empty<string>() },
         });
-        var (storage, lambda) = AssignmentApp.Build(app, root ?? Root, DebianHost, TextWriter.Null, functions);
-        return (Template.FromStack(storage), Template.FromStack(lambda));
+        return AssignmentApp.Build(app, root ?? Root, DebianHost, TextWriter.Null, functions);
     }
 
     public static Template Storage => Templates.Value.Storage;

@@ -1,9 +1,13 @@
+using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Amazon.CDK.AWS.DynamoDB;
+using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.S3;
 using Assignment3.Catalog;
 using Assignment3.Infrastructure.Bundling;
 using Constructs;
+using SqsQueueTarget = Amazon.CDK.AWS.Events.Targets.SqsQueue;
+using SqsQueueTargetProps = Amazon.CDK.AWS.Events.Targets.SqsQueueProps;
 
 namespace Assignment3.Infrastructure;
 
@@ -40,7 +44,7 @@ public sealed class LambdaStackProps : StackProps
 /// arm64, as their plans say), then each one's trigger and grants: the EventBridge rule that feeds size tracking, the
 /// REST API that alone invokes plotting, the driver's rights; the alarms' topic and the dashboard.
 /// </summary>
-public sealed class LambdaStack : Stack
+public sealed partial class LambdaStack : Stack
 {
     /// <summary>The stage the API is deployed to.</summary>
     public const string StageName = PlotRestApi.StageName;
@@ -88,6 +92,13 @@ public sealed class LambdaStack : Stack
         // The latest record (is a change already shown?), then an append: see HistoryAccess. Not limited to the data
         // bucket's partitions: event markers have partitions of their own.
         tracking.Allow([.. HistoryAccess.Read, .. HistoryAccess.Append], history.TableArn);
+        // Checked in either mode, so that a typo never waits for the day incremental mode is switched on.
+        var reconcileSchedule = ReconcileScheduleOf(Node.TryGetContext(ReconciliationTrigger.ScheduleContextKey)?.ToString());
+        if (TrackingMode == TrackingModeNames.Listing && Node.TryGetContext(ReconciliationTrigger.ScheduleContextKey) is not null)
+        {
+            Annotations.Of(this).AddWarning($"{ReconciliationTrigger.ScheduleContextKey} has no effect: reconciliation is part of incremental tracking ({TrackingContext}=incremental)");
+        }
+
         if (TrackingMode == TrackingModeNames.Incremental)
         {
             // The objects' states and the totals, in their own table: only the data bucket's partitions (<bucket>#…).
@@ -98,6 +109,23 @@ public sealed class LambdaStack : Stack
             tracking.AcceptOnRole("AwsSolutions-IAM5",
                 "Incremental tracking asks S3 for the current version of any key an event names (HeadObject needs s3:GetObject); the grant is GetObject in the data bucket alone.",
                 "regex:/^Resource::.*DataBucket.*\\/\\*$/");
+            // Reconciliation on a schedule: a message on the same queue as the object events, so it is retried, parked
+            // and redriven as they are. It lists with the s3:ListBucket granted above.
+            Reconciliation = new Rule(this, "ReconcileDataBucket", new RuleProps
+            {
+                Description = "Reconciles size tracking's object states and totals with a listing of the data bucket",
+                Schedule = Schedule.Expression(reconcileSchedule),
+                Targets =
+                [
+                    new SqsQueueTarget(ObjectEvents.Queue, new SqsQueueTargetProps
+                    {
+                        Message = RuleTargetInput.FromObject(new Dictionary<string, object> { [ReconciliationTrigger.BucketProperty] = data.BucketName }),
+                        DeadLetterQueue = ObjectEvents.Undeliverable,
+                        RetryAttempts = 8,
+                        MaxEventAge = Duration.Hours(6),
+                    }),
+                ],
+            });
         }
 
         // Plotting: invoked by the API alone; reads the history and its by-size index, stores and links the chart.
@@ -144,6 +172,48 @@ public sealed class LambdaStack : Stack
 
     /// <summary>Size tracking's mode, one of <see cref="TrackingModeNames.All"/>, from the context <see cref="TrackingContext"/>.</summary>
     public string TrackingMode { get; }
+
+    /// <summary>
+    /// Incremental mode: the rule that asks size tracking, on the schedule of the context
+    /// <see cref="ReconciliationTrigger.ScheduleContextKey"/>, to reconcile the data bucket; null in listing mode.
+    /// </summary>
+    public Rule? Reconciliation { get; }
+
+    /// <summary>
+    /// The reconciliation schedule a context value names (null or blank: <see cref="ReconciliationTrigger.DefaultSchedule"/>),
+    /// checked as EventBridge checks it at deploy: <c>rate(1 minute|hour|day)</c>, <c>rate(N minutes|hours|days)</c> for
+    /// N &gt; 1, or <c>cron(…)</c> of six fields with <c>?</c> in exactly one of day-of-month and day-of-week. Anything
+    /// else stops synth here, naming the context key, rather than failing the deploy half-way.
+    /// </summary>
+    public static string ReconcileScheduleOf(string? contextValue)
+    {
+        if (string.IsNullOrWhiteSpace(contextValue))
+        {
+            return ReconciliationTrigger.DefaultSchedule;
+        }
+
+        var rate = RateExpression().Match(contextValue);
+        if (rate.Success && (rate.Groups["value"].Value == "1") == !rate.Groups["unit"].Value.EndsWith('s'))
+        {
+            return contextValue;
+        }
+
+        var cron = CronExpression().Match(contextValue);
+        if (cron.Success && cron.Groups["fields"].Value.Split(' ') is { Length: 6 } fields && (fields[2] == "?") != (fields[4] == "?"))
+        {
+            return contextValue;
+        }
+
+        throw new ArgumentException(
+            $"{ReconciliationTrigger.ScheduleContextKey} must be an EventBridge schedule expression: rate(1 day), rate(N days) for N > 1 " +
+            $"(or minute/minutes, hour/hours), or cron(minutes hours day-of-month month day-of-week year) with ? in one of the two day fields; not \"{contextValue}\"");
+    }
+
+    [GeneratedRegex("^rate\\((?<value>[1-9][0-9]*) (?<unit>minutes?|hours?|days?)\\)$")]
+    private static partial Regex RateExpression();
+
+    [GeneratedRegex("^cron\\((?<fields>[0-9A-Za-z*?,/#-]+( [0-9A-Za-z*?,/#-]+)*)\\)$")]
+    private static partial Regex CronExpression();
 
     /// <summary>The tracking mode a context value names (null or empty: listing); any other value is refused by name.</summary>
     public static string TrackingModeOf(string? contextValue) =>
