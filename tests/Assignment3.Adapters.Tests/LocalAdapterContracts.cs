@@ -66,7 +66,7 @@ public sealed class SqliteObjectStateStoreContract : ObjectStateStoreContract, I
     [Fact]
     public async Task The_state_outlives_the_store_that_wrote_it()
     {
-        await new SqliteObjectStateStore(_folder["objects.db"]).ApplyAsync("bucket", [new("a.txt", new ObjectState(ObjectStatus.Present, 2, null, null, "01"), 0)],
+        await new SqliteObjectStateStore(_folder["objects.db"]).ApplyAsync("bucket", [new("a.txt", new ObjectState(ObjectStatus.Present, 2, null, null, "01"), 0, 1)],
             new BucketTotals(2, 1, 0), default);
 
         var reopened = new SqliteObjectStateStore(_folder["objects.db"]);

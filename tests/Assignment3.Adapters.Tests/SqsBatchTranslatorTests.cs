@@ -93,6 +93,59 @@ public sealed class SqsBatchTranslatorTests
         var json = JsonSerializer.Serialize(SqsBatchTranslator.Respond(translated, tracked), SqsJsonContext.Default.SqsBatchResponse);
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"bad"},{"itemIdentifier":"fails"}]}""", json);
-        Assert.Equal("""{"batchItemFailures":[]}""", JsonSerializer.Serialize(SqsBatchTranslator.Respond(new TranslatedBatch(null, []), null), SqsJsonContext.Default.SqsBatchResponse));
+        Assert.Equal("""{"batchItemFailures":[]}""", JsonSerializer.Serialize(SqsBatchTranslator.Respond(new TranslatedBatch(null, [], []), null), SqsJsonContext.Default.SqsBatchResponse));
+    }
+
+    /// <summary>The schedule's message, <c>{"reconcile":"&lt;bucket&gt;"}</c>, asks for the bucket's reconciliation, beside the batch's events.</summary>
+    [Fact]
+    public void A_reconcile_message_asks_for_its_buckets_reconciliation_and_the_events_are_tracked_as_before()
+    {
+        var translated = SqsBatchTranslator.Translate(Batch(
+            ("event", FunctionHarness.ObjectCreated("bucket-a", "e-1")), ("reconcile", """{"reconcile":"bucket-a"}"""), ("again", """{ "reconcile" : "bucket-b" }""")));
+
+        Assert.Empty(translated.Rejected);
+        Assert.Equal("event", Assert.Single(translated.Request!.Changes).ItemId);
+        Assert.Equal([new ReconcileMessage("reconcile", new ReconcileBucket("bucket-a")), new ReconcileMessage("again", new ReconcileBucket("bucket-b"))],
+            translated.Reconciliations);
+    }
+
+    [Theory]
+    [InlineData("""{"reconcile":"Not_A_Bucket"}""", "a reconcile message must name a valid bucket: the bucket name 'Not_A_Bucket' may hold only lowercase letters")]
+    [InlineData("""{"reconcile":""}""", "a reconcile message must name a valid bucket: the bucket name is required")]
+    [InlineData("""{"reconcile":null}""", "a reconcile message names its bucket as a string, {\"reconcile\":\"<bucket>\"}; this one has null")]
+    [InlineData("""{"reconcile":["b-1"]}""", "this one has array")]
+    [InlineData("""{"reconcile":"b-1","bucket":"b-2"}""", "a reconcile message holds \"reconcile\" alone, this one also \"bucket\"")]
+    public void A_malformed_reconcile_message_is_rejected_alone_saying_what_is_wrong(string body, string problem)
+    {
+        var translated = SqsBatchTranslator.Translate(Batch(("good", FunctionHarness.ObjectCreated("bucket-a")), ("bad", body), ("fine", """{"reconcile":"bucket-a"}""")));
+
+        var rejected = Assert.Single(translated.Rejected);
+        Assert.Equal(("bad", true), (rejected.MessageId, rejected.AskedToReconcile));
+        Assert.Contains(problem, rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal("good", Assert.Single(translated.Request!.Changes).ItemId);
+        Assert.Equal("fine", Assert.Single(translated.Reconciliations).MessageId);
+    }
+
+    [Theory]
+    [InlineData("""{"source":"aws.s3","detail":{"reconcile":"b-1"}}""")]
+    [InlineData("""["reconcile"]""")]
+    [InlineData("""{"Reconcile":"b-1"}""")]
+    [InlineData("not json")]
+    public void Only_an_object_with_a_reconcile_member_is_a_reconcile_message(string body)
+    {
+        Assert.Null(ReconcileRequestTranslator.TryTranslate(Encoding.UTF8.GetBytes(body)));
+        var rejected = Assert.Single(SqsBatchTranslator.Translate(Batch(("other", body))).Rejected);
+        Assert.False(rejected.AskedToReconcile);
+    }
+
+    [Fact]
+    public void The_answer_names_the_messages_whose_reconciliation_failed_once_each()
+    {
+        var translated = SqsBatchTranslator.Translate(Batch(("r-1", """{"reconcile":"bucket-a"}"""), ("r-2", """{"reconcile":"bucket-a"}"""), ("r-3", """{"reconcile":"bucket-b"}""")));
+
+        var json = JsonSerializer.Serialize(SqsBatchTranslator.Respond(translated, null, ["r-1", "r-2", "r-1"]), SqsJsonContext.Default.SqsBatchResponse);
+
+        Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"r-1"},{"itemIdentifier":"r-2"}]}""", json);
+        Assert.Null(translated.Request);
     }
 }

@@ -272,6 +272,147 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
         Assert.Single(await RecordsAsync(table, SampleBucket));
     }
 
+    // Incremental mode with its own state table; returns the function, both tables and the log.
+    private async Task<(SizeTrackingFunction Function, string Table, string Objects, StringWriter Log)> CreateIncrementalAsync()
+    {
+        var objects = await emulators.CreateObjectStateTableAsync();
+        var (function, table, log) = await CreateAsync(new Dictionary<string, string>
+        {
+            [Catalog.FunctionSettingNames.TrackingMode] = Catalog.TrackingModeNames.Incremental,
+            [Catalog.FunctionSettingNames.ObjectStateTable] = objects,
+        });
+        return (function, table, objects, log);
+    }
+
+    private static string Reconcile(string bucket) => $$"""{"reconcile":"{{bucket}}"}""";
+
+    /// <summary>
+    /// The schedule's message in a batch of events: the events are tracked as before, then the bucket is reconciled
+    /// with a listing (objects the state never heard of are counted), and the drift is written as metrics of the bucket.
+    /// </summary>
+    [Fact]
+    public async Task A_reconcile_message_in_a_batch_reconciles_its_bucket_after_the_events_and_writes_the_drift_as_metrics()
+    {
+        var (function, table, objects, log) = await CreateIncrementalAsync();
+        using var _function = function;
+        var bucket = EmulatorFixture.UniqueName("reconciled");
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, bucket);
+        var blobs = new S3BlobStore(emulators.S3);
+        await blobs.PutAsync(bucket, "tracked.bin", new byte[5], "application/octet-stream", default);
+        await FunctionHarness.InvokeAsync(function.Handle, FunctionHarness.SqsBatch([("m-0", FunctionHarness.ObjectCreated(bucket, "e-0", key: "tracked.bin", size: 5))]));
+        // Changes whose events never came: tracking does not know of them.
+        await blobs.PutAsync(bucket, "unseen-1.bin", new byte[7], "application/octet-stream", default);
+        await blobs.PutAsync(bucket, "unseen-2.bin", new byte[11], "application/octet-stream", default);
+        var before = FunctionHarness.MetricLines(log).Count;
+
+        var answer = await FunctionHarness.InvokeAsync(function.Handle, FunctionHarness.SqsBatch([("reconcile", Reconcile(bucket))]));
+
+        Assert.Empty(FunctionHarness.BatchItemFailures(answer));
+        Assert.Equal(new Domain.Ports.BucketTotals(23, 3, 0), await new DynamoDbObjectStateStore(emulators.DynamoDb, objects).GetTotalsAsync(bucket, default));
+        var latest = (await RecordsAsync(table, bucket))[^1];
+        Assert.Equal((23L, 3), (latest.TotalSize, latest.ObjectCount));
+        var metric = Assert.Single(FunctionHarness.MetricLines(log).Skip(before));
+        Assert.Equal((18.0, 2.0, 23.0, 3.0, bucket), (metric.GetProperty("ReconciliationDriftBytes").GetDouble(), metric.GetProperty("ReconciliationDriftObjects").GetDouble(),
+            metric.GetProperty("BucketSizeBytes").GetDouble(), metric.GetProperty("ObjectCount").GetDouble(), metric.GetProperty("BucketName").GetString()));
+        Assert.Equal(latest.TimeMilliseconds, metric.GetProperty("_aws").GetProperty("Timestamp").GetInt64());
+        Assert.Equal(["BucketName"], metric.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Dimensions")[0].EnumerateArray().Select(d => d.GetString()));
+        Assert.Contains(FunctionHarness.LogLines(log), line => line.GetProperty("message").GetString()!.Contains($"Reconciled bucket {bucket}", StringComparison.Ordinal));
+
+        // Nothing drifted since: a zero data point, and no record.
+        var records = (await RecordsAsync(table, bucket)).Count;
+        Assert.Empty(FunctionHarness.BatchItemFailures(await FunctionHarness.InvokeAsync(function.Handle, FunctionHarness.SqsBatch([("again", Reconcile(bucket))]))));
+        var zero = FunctionHarness.MetricLines(log)[^1];
+        Assert.Equal((0.0, 0.0, false), (zero.GetProperty("ReconciliationDriftBytes").GetDouble(), zero.GetProperty("ReconciliationDriftObjects").GetDouble(), zero.TryGetProperty("BucketSizeBytes", out _)));
+        Assert.Equal(records, (await RecordsAsync(table, bucket)).Count);
+    }
+
+    /// <summary>
+    /// A reconciliation that fails (its bucket cannot be listed), a malformed reconcile message, and each other's
+    /// messages: each failing message is named alone, with one JSON error line, and the events are tracked.
+    /// </summary>
+    [Fact]
+    public async Task A_failing_or_malformed_reconcile_message_fails_alone_and_the_events_are_tracked()
+    {
+        var (function, table, _, log) = await CreateIncrementalAsync();
+        using var _function = function;
+        var bucket = EmulatorFixture.UniqueName("tracked");
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, bucket);
+        var missing = EmulatorFixture.UniqueName("missing");
+
+        var answer = await FunctionHarness.InvokeAsync(function.Handle, FunctionHarness.SqsBatch([
+            ("event", FunctionHarness.ObjectCreated(bucket, "e-1", key: "a.bin", size: 0)),
+            ("no-such-bucket", Reconcile(missing)),
+            ("bad-name", """{"reconcile":"Not_A_Bucket"}"""),
+            ("no-name", """{"reconcile":null}"""),
+            ("fine", Reconcile(bucket)),
+        ]));
+
+        Assert.Equal(["bad-name", "no-name", "no-such-bucket"], FunctionHarness.BatchItemFailures(answer).Order(StringComparer.Ordinal));
+        Assert.NotEmpty(await RecordsAsync(table, bucket));
+        var errors = FunctionHarness.LogLines(log).Where(line => line.GetProperty("level").GetString() == "ERROR").Select(l => l.GetRawText()).ToList();
+        Assert.True(errors.Count == 3, string.Join("\n", errors));
+        Assert.Single(errors, e => e.Contains("message bad-name is a malformed reconcile message", StringComparison.Ordinal) && e.Contains("Not_A_Bucket", StringComparison.Ordinal));
+        Assert.Single(errors, e => e.Contains("message no-name is a malformed reconcile message", StringComparison.Ordinal) && e.Contains("as a string", StringComparison.Ordinal));
+        Assert.Single(errors, e => e.Contains("ReconcileBucket failed", StringComparison.Ordinal) && e.Contains("bucket does not exist", StringComparison.Ordinal));
+        // The pipeline's error names no bucket; a warning says which bucket and which message.
+        var warning = Assert.Single(FunctionHarness.LogLines(log), line => line.GetProperty("level").GetString() == "WARN").GetProperty("message").GetString();
+        Assert.Equal($"reconciliation of bucket {missing} failed (error above); message(s) no-such-bucket reported as failed, for the failure queue", warning);
+    }
+
+    /// <summary>Listing mode keeps no object states: a reconcile message fails, saying why, and is not dropped.</summary>
+    [Fact]
+    public async Task In_listing_mode_a_reconcile_message_fails_saying_reconciliation_is_part_of_incremental_tracking()
+    {
+        var (function, table, log) = await CreateAsync();
+        using var _function = function;
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, SampleBucket);
+
+        var answer = await FunctionHarness.InvokeAsync(function.Handle, FunctionHarness.SqsBatch([
+            ("event", FunctionHarness.ObjectCreated(SampleBucket, "e-1")), ("reconcile", Reconcile(SampleBucket))]));
+        var bare = await Assert.ThrowsAsync<InvalidOperationException>(() => FunctionHarness.InvokeAsync(function.Handle, Reconcile(SampleBucket)));
+
+        Assert.Equal(["reconcile"], FunctionHarness.BatchItemFailures(answer));
+        Assert.Single(await RecordsAsync(table, SampleBucket));
+        Assert.Contains("reconciliation is part of incremental tracking", bare.Message, StringComparison.Ordinal);
+        var errors = FunctionHarness.LogLines(log).Where(line => line.GetProperty("level").GetString() == "ERROR").ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.Contains("reconciliation is part of incremental tracking", e.GetRawText(), StringComparison.Ordinal));
+        Assert.Contains("message(s) reconcile reported as failed", errors[0].GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bare_reconcile_invocation_answers_what_the_reconciliation_found_and_a_malformed_one_fails()
+    {
+        var (function, _, _, log) = await CreateIncrementalAsync();
+        using var _function = function;
+        var bucket = EmulatorFixture.UniqueName("bare");
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, bucket);
+        await new S3BlobStore(emulators.S3).PutAsync(bucket, "x.bin", new byte[9], "application/octet-stream", default);
+
+        var answer = JsonDocument.Parse(await FunctionHarness.InvokeAsync(function.Handle, Reconcile(bucket))).RootElement;
+        var malformed = await Assert.ThrowsAsync<InvalidEventException>(() => FunctionHarness.InvokeAsync(function.Handle, """{"reconcile":"Bad"}"""));
+
+        Assert.Equal((bucket, 1L, 1, 9L, 1L), (answer.GetProperty("bucket_name").GetString(), answer.GetProperty("objects_listed").GetInt64(),
+            answer.GetProperty("corrected").GetInt32(), answer.GetProperty("drift_bytes").GetInt64(), answer.GetProperty("drift_objects").GetInt64()));
+        Assert.Equal($"bucket {bucket} reconciled: 1 object(s) listed, 1 state(s) corrected, drift +9 B and +1 object(s), 0 confirmation(s)",
+            answer.GetProperty("summary").GetString());
+        Assert.True(answer.GetProperty("record_time").GetInt64() > 0);
+        Assert.Contains("the bucket name 'Bad'", malformed.Message, StringComparison.Ordinal);
+        Assert.Single(FunctionHarness.LogLines(log), line => line.GetProperty("level").GetString() == "ERROR");
+    }
+
+    [Fact]
+    public async Task Incremental_tracking_without_its_state_table_fails_the_first_invocation_naming_the_variable()
+    {
+        var (function, table, _) = await CreateAsync(new Dictionary<string, string> { [Catalog.FunctionSettingNames.TrackingMode] = "incremental" });
+        using var _function = function;
+
+        var error = await Assert.ThrowsAsync<MissingSettingException>(() => FunctionHarness.InvokeAsync(function.Handle, Sample("object-created.json")));
+
+        Assert.Equal("environment variable OBJECT_STATE_TABLE_NAME is not set; the function cannot run without it", error.Message);
+        Assert.Empty(await ItemsAsync(table));
+    }
+
     private async Task<List<Domain.SizeRecord>> RecordsAsync(string table, string bucket) =>
         [.. await new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName)
             .GetRangeAsync(bucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, default)];

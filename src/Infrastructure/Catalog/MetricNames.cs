@@ -12,6 +12,15 @@ public static class MetricNames
     /// <summary>size-tracking: the tracked bucket's object count after a change (dimension <see cref="BucketDimension"/>).</summary>
     public const string ObjectCount = "ObjectCount";
 
+    /// <summary>
+    /// size-tracking, incremental mode: what one reconciliation found the running total size to be missing, in bytes
+    /// (positive: it counted too little; 0 when the state was right). One data point per reconciliation (dimension <see cref="BucketDimension"/>).
+    /// </summary>
+    public const string DriftBytes = "ReconciliationDriftBytes";
+
+    /// <summary>size-tracking, incremental mode: what one reconciliation found the object count to be missing (dimension <see cref="BucketDimension"/>).</summary>
+    public const string DriftObjects = "ReconciliationDriftObjects";
+
     /// <summary>plotting: how long drawing and encoding one chart took, in milliseconds (no dimension).</summary>
     public const string ChartRenderTime = "ChartRenderTime";
 
