@@ -217,7 +217,7 @@ public sealed class CliTests
         var (plotExitCode, plotHelp, _) = await Run("plot", "--help");
 
         Assert.Equal((0, 0), (exitCode, plotExitCode));
-        foreach (var command in new[] { "demo", "history <bucket>", "plot <bucket>", "invoke <driver|plotting|size-tracking> <event.json>", "--state <DIR>", "--functions <DIR>" })
+        foreach (var command in new[] { "demo", "history <bucket>", "plot <bucket>", "invoke <driver|plotting|size-tracking> <event.json>", "reconcile <bucket>", "--state <DIR>", "--functions <DIR>" })
         {
             Assert.Contains(command, output, StringComparison.Ordinal);
         }

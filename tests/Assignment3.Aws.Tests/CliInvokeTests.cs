@@ -126,6 +126,95 @@ public sealed class CliInvokeTests(EmulatorFixture emulators) : IDisposable
         Assert.Equal(["a.bin", "b.bin"], (await states.GetRangeAsync(bucket, Domain.Ports.KeyRange.All, default)).Keys.Order(StringComparer.Ordinal));
     }
 
+    private static async Task<(int ExitCode, string Output, string Error)> Reconcile(string bucket)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await CommandLine.RunAsync(["reconcile", bucket, "--functions", FunctionsDirectory], output, error, default);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>
+    /// <c>reconcile</c> runs the size-tracking build with the environment the stack gives it: a real bucket holding
+    /// objects the state never heard of, a state holding a key the bucket no longer has. Afterwards the totals and a new
+    /// record equal the listing, and the printed line states the drift.
+    /// </summary>
+    [Fact]
+    public async Task Reconcile_brings_the_state_and_the_history_back_to_the_listing_and_prints_the_drift()
+    {
+        var table = await emulators.CreateTableAsync();
+        var objects = await emulators.CreateObjectStateTableAsync();
+        Set("TABLE_NAME", table);
+        Set("OBJECT_STATE_TABLE_NAME", objects);
+        Set("TRACKING_MODE", "incremental");
+        var bucket = EmulatorFixture.UniqueName("drifted");
+        await FunctionHarness.EnsureBucketAsync(emulators.S3, bucket);
+        var blobs = new S3BlobStore(emulators.S3);
+        foreach (var (key, size) in new[] { ("known.bin", 5), ("unseen-1.bin", 7), ("unseen-2.bin", 11) })
+        {
+            await blobs.PutAsync(bucket, key, new byte[size], "application/octet-stream", default);
+        }
+
+        // What tracking believes: known.bin as it is, and gone.bin, deleted since without an event (written an hour ago).
+        var states = new DynamoDbObjectStateStore(emulators.DynamoDb, objects);
+        var anHourAgo = DateTimeOffset.UtcNow.AddHours(-1);
+        await states.ApplyAsync(bucket, [
+            new("known.bin", new Domain.Ports.ObjectState(Domain.Ports.ObjectStatus.Present, 5, null, null, "01"), 0, anHourAgo.ToUnixTimeMilliseconds()),
+            new("gone.bin", new Domain.Ports.ObjectState(Domain.Ports.ObjectStatus.Present, 3, null, null, "01"), 0, anHourAgo.ToUnixTimeMilliseconds())],
+            new Domain.Ports.BucketTotals(8, 2, 0), default);
+        var history = new DynamoDbHistoryRepository(emulators.DynamoDb, table, DynamoDbHistoryRepositoryContract.IndexName);
+        await history.AppendAsync(new Domain.SizeRecord(bucket, anHourAgo, 8, 2), null, default);
+
+        var (exitCode, output, error) = await Reconcile(bucket);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal($"bucket {bucket} reconciled: 3 object(s) listed, 3 state(s) corrected, drift +15 B and +1 object(s), 0 confirmation(s)", output.Trim());
+        Assert.Equal(new Domain.Ports.BucketTotals(23, 3, 0), await states.GetTotalsAsync(bucket, default));
+        var records = await history.GetRangeAsync(bucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, default);
+        Assert.Equal([(8L, 2), (23L, 3)], records.Select(r => (r.TotalSize, r.ObjectCount)));
+        Assert.Equal(Domain.Ports.ObjectStatus.Deleted, (await states.GetAsync(bucket, ["gone.bin"], default))["gone.bin"].State.Status);
+        // The function's logs went to the error writer, the reconciliation's own line among them.
+        Assert.Contains($"Reconciled bucket {bucket}", error, StringComparison.Ordinal);
+
+        var again = await Reconcile(bucket);
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.EndsWith("0 state(s) corrected, drift 0 B and 0 object(s), 0 confirmation(s)", again.Output.Trim(), StringComparison.Ordinal);
+        Assert.Equal(2, (await history.GetRangeAsync(bucket, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, default)).Count);
+    }
+
+    [Fact]
+    public async Task Reconcile_without_the_state_table_or_in_listing_mode_exits_1_saying_what_is_missing()
+    {
+        var table = await emulators.CreateTableAsync();
+        Set("TABLE_NAME", table);
+        Set("TRACKING_MODE", "incremental");
+
+        var noTable = await Reconcile("assignment3-data");
+        Set("TRACKING_MODE", "listing");
+        var listing = await Reconcile("assignment3-data");
+
+        Assert.Equal((1, ""), (noTable.ExitCode, noTable.Output));
+        Assert.Contains("error: reconciliation of assignment3-data failed: environment variable OBJECT_STATE_TABLE_NAME is not set", noTable.Error, StringComparison.Ordinal);
+        Assert.Equal((1, ""), (listing.ExitCode, listing.Output));
+        Assert.Contains("error: reconciliation of assignment3-data failed: asked to reconcile bucket assignment3-data, but reconciliation is part of incremental tracking",
+            listing.Error, StringComparison.Ordinal);
+        Assert.Empty((await emulators.DynamoDb.ScanAsync(new ScanRequest { TableName = table })).Items);
+    }
+
+    [Theory]
+    [InlineData("Not_A_Bucket", "error: bucket 'Not_A_Bucket' may hold only lowercase letters")]
+    [InlineData("ab", "error: bucket must be 3 to 63 characters long, was 2")]
+    public async Task Reconcile_of_a_bad_bucket_name_is_a_usage_error_and_nothing_is_called(string bucket, string problem)
+    {
+        Set("TABLE_NAME", "unused");
+
+        var (exitCode, output, error) = await Reconcile(bucket);
+
+        Assert.Equal((2, ""), (exitCode, output));
+        Assert.StartsWith(problem, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"level\"", error, StringComparison.Ordinal); // the function never ran, so it logged nothing
+    }
+
     // The request id of every JSON line (a line without one counts as an empty id, so it shows up as a second id).
     private static List<string> RequestIds(string log) =>
     [

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Assignment3.Adapters.Lambda;
+using Assignment3.Adapters.Lambda.Contracts;
 using Assignment3.Adapters.PlotApi;
 using Assignment3.Catalog;
 using Assignment3.Domain;
@@ -64,7 +66,7 @@ public static class CommandLine
         };
         var functions = new Option<string>("--functions")
         {
-            Description = "where invoke finds the built functions (next to the CLI unless given)",
+            Description = "where invoke and reconcile find the built functions (next to the CLI unless given)",
             HelpName = "DIR",
             Recursive = true,
             DefaultValueFactory = _ => FunctionInvoker.DefaultFunctionsDirectory,
@@ -107,7 +109,47 @@ public static class CommandLine
         var invoke = new Command("invoke", "call a built Lambda handler as the managed runtime does") { function, eventFile };
         invoke.SetAction((parse, _) => FunctionInvoker.RunAsync([parse.GetValue(function)!, parse.GetValue(eventFile)!], parse.GetValue(functions)!, output, error));
 
-        return new RootCommand("assignment3: the bucket size history, run locally") { state, functions, demo, history, plot, invoke };
+        var reconcileBucket = new Argument<string>("bucket") { Description = "the bucket whose object states and totals to bring back to a listing of it" };
+        var reconcile = new Command("reconcile",
+            "reconcile a bucket's incremental tracking state with a listing: the built size-tracking function, with invoke's environment " +
+            $"({FunctionSettingNames.TableName}, {FunctionSettingNames.ObjectStateTable}, {FunctionSettingNames.TrackingMode}=incremental)")
+        {
+            reconcileBucket,
+        };
+        reconcile.SetAction((parse, _) => ReconcileAsync(parse.GetValue(reconcileBucket)!, parse.GetValue(functions)!, output, error));
+
+        return new RootCommand("assignment3: the bucket size history, run locally") { state, functions, demo, history, plot, invoke, reconcile };
+    }
+
+    // The size-tracking function does the work, as the schedule's message makes it do in AWS: the same composition, the
+    // same settings from the environment. Its logs go to the error writer, its summary line to the output.
+    private static async Task<int> ReconcileAsync(string bucket, string functionsDirectory, TextWriter output, TextWriter error)
+    {
+        if (BucketNameRules.Check(bucket) is { } problem)
+        {
+            throw new UsageException($"bucket {problem}");
+        }
+
+        using var message = new MemoryStream();
+        await using (var json = new Utf8JsonWriter(message))
+        {
+            json.WriteStartObject();
+            json.WriteString(ReconciliationTrigger.BucketProperty, bucket);
+            json.WriteEndObject();
+        }
+
+        message.Position = 0;
+        var (response, failure) = await FunctionInvoker.CallAsync(FunctionCatalog.SizeTracking, functionsDirectory, message, error);
+        if (failure is not null)
+        {
+            await error.WriteLineAsync($"error: reconciliation of {bucket} failed: {failure.Message}");
+            return 1;
+        }
+
+        var reconciled = JsonSerializer.Deserialize(response!, ReconcileJsonContext.Default.ReconcileResponse)
+            ?? throw new InvalidOperationException($"{FunctionCatalog.SizeTracking.Name} answered the reconciliation of {bucket} with nothing");
+        await output.WriteLineAsync(reconciled.Summary);
+        return 0;
     }
 
     private static async Task<int> DemoAsync(string state, TrackingMode tracking, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -31,6 +31,27 @@ public static class FunctionInvoker
             throw new UsageException($"event file '{eventPath}' not found");
         }
 
+        await using var input = File.OpenRead(eventPath);
+        var (response, failure) = await CallAsync(function, functionsDirectory, input, error);
+        if (failure is not null)
+        {
+            await error.WriteLineAsync($"error: {function.Name} failed: {failure.GetType().Name}: {failure.Message}");
+            return 1;
+        }
+
+        await output.WriteLineAsync(response);
+        return 0;
+    }
+
+    /// <summary>
+    /// Calls the build of <paramref name="function"/> under <paramref name="functionsDirectory"/> with <paramref name="input"/>,
+    /// as the managed runtime would (its class constructed, then one invocation with a request id), its logs going to
+    /// <paramref name="log"/>. Returns its response as text, or the exception it failed with. A function that is not
+    /// built, or whose handler is not one the runtime could call, throws.
+    /// </summary>
+    public static async Task<(string? Response, Exception? Failure)> CallAsync(LambdaFunctionSpec function, string functionsDirectory, Stream input, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(function);
         var assemblyPath = BuiltAssembly(functionsDirectory, function);
         if (!File.Exists(assemblyPath))
         {
@@ -43,12 +64,11 @@ public static class FunctionInvoker
         try
         {
             // The function logs to stdout as in Lambda; keep stdout for its response.
-            var console = new ManagedRuntimeConsole(error);
+            var console = new ManagedRuntimeConsole(log);
             Console.SetOut(console);
             // Constructing the class is the runtime's init phase, before any invocation.
             var target = handle.IsStatic ? null : Activator.CreateInstance(handle.DeclaringType!);
             using var invocation = console.BeginInvocation();
-            await using var input = File.OpenRead(eventPath);
             response = handle.Invoke(target, [input]) switch
             {
                 Task<Stream> pending => await pending,
@@ -58,9 +78,7 @@ public static class FunctionInvoker
         }
         catch (Exception ex)
         {
-            var cause = ex is TargetInvocationException { InnerException: { } inner } ? inner : ex;
-            await error.WriteLineAsync($"error: {function.Name} failed: {cause.GetType().Name}: {cause.Message}");
-            return 1;
+            return (null, ex is TargetInvocationException { InnerException: { } inner } ? inner : ex);
         }
         finally
         {
@@ -70,10 +88,8 @@ public static class FunctionInvoker
         await using (response)
         {
             using var reader = new StreamReader(response);
-            await output.WriteLineAsync(await reader.ReadToEndAsync());
+            return (await reader.ReadToEndAsync(), null);
         }
-
-        return 0;
     }
 
     /// <summary>Where the CLI's build put <paramref name="function"/>'s assembly under <paramref name="functionsDirectory"/>.</summary>
