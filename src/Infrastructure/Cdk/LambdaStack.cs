@@ -87,7 +87,8 @@ public sealed partial class LambdaStack : Stack
         TrackingMode = TrackingModeOf(Node.TryGetContext(TrackingContext)?.ToString());
         tracking.Function.AddEnvironment(FunctionSettingNames.TrackingMode, TrackingMode);
         ObjectEvents = new S3ObjectEventRule(this, "DataBucketObjectChanges", new S3ObjectEventRuleProps { Bucket = data, Target = tracking, Nag = nag });
-        // Incremental mode lists nothing, but HeadObject needs ListBucket to answer 404 for a missing key (403 without).
+        // Listing mode lists the bucket per batch; incremental mode to reconcile it, and HeadObject needs ListBucket to
+        // answer 404 for a missing key (403 without).
         tracking.Allow(["s3:ListBucket"], data.BucketArn);
         // The latest record (is a change already shown?), then an append: see HistoryAccess. Not limited to the data
         // bucket's partitions: event markers have partitions of their own.
