@@ -21,7 +21,7 @@ public abstract class BlobStoreContract
         var store = await CreateStoreAsync(1000);
         var bucket = await CreateBucketAsync(store, "empty");
 
-        var page = await store.ListAsync(bucket, null, default);
+        var page = await store.ListAsync(bucket, null, null, default);
 
         Assert.Empty(page.Objects);
         Assert.Null(page.ContinuationToken);
@@ -75,7 +75,7 @@ public abstract class BlobStoreContract
             await store.PutAsync(bucket, key, Bytes(key), "text/plain", default);
         }
 
-        var first = await store.ListAsync(bucket, null, default);
+        var first = await store.ListAsync(bucket, null, null, default);
         var all = await store.ListAllAsync(bucket).ToListAsync();
 
         Assert.Equal(3, first.Objects.Count);

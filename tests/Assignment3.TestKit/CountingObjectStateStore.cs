@@ -45,4 +45,25 @@ public sealed class CountingObjectStateStore(IObjectStateStore inner) : IObjectS
         Interlocked.Increment(ref _calls);
         return inner.GetTotalsAsync(bucketName, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, StoredObjectState>> GetRangeAsync(string bucketName, KeyRange range, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        return inner.GetRangeAsync(bucketName, range, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ReconciliationMark?> GetReconciliationAsync(string bucketName, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        return inner.GetReconciliationAsync(bucketName, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SaveReconciliationAsync(string bucketName, ReconciliationMark mark, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        return inner.SaveReconciliationAsync(bucketName, mark, cancellationToken);
+    }
 }
