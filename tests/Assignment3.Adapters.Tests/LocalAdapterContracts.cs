@@ -66,13 +66,39 @@ public sealed class SqliteObjectStateStoreContract : ObjectStateStoreContract, I
     [Fact]
     public async Task The_state_outlives_the_store_that_wrote_it()
     {
-        await new SqliteObjectStateStore(_folder["objects.db"]).ApplyAsync("bucket", [new("a.txt", new ObjectState(ObjectStatus.Present, 2, null, null, "01"), 0, 1)],
+        await new SqliteObjectStateStore(_folder["objects.db"]).ApplyAsync("bucket", [new("a.txt", new ObjectState(ObjectStatus.Present, 2, null, null, "01"), 0, 5)],
             new BucketTotals(2, 1, 0), default);
 
         var reopened = new SqliteObjectStateStore(_folder["objects.db"]);
 
         Assert.Equal(new BucketTotals(2, 1, 0), await reopened.GetTotalsAsync("bucket", default));
         Assert.Equal(1, (await reopened.GetAsync("bucket", ["a.txt"], default))["a.txt"].Revision);
+    }
+
+    [Fact]
+    public async Task A_store_written_before_reconciliation_existed_opens_and_its_states_count_as_written_long_ago()
+    {
+        using (var old = new SqliteConnection($"Data Source={_folder["old.db"]}"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE object_state (bucket_name TEXT NOT NULL, object_key TEXT NOT NULL, status TEXT NOT NULL, size INTEGER NOT NULL,
+                    etag TEXT, version_id TEXT, sequencer TEXT, revision INTEGER NOT NULL, PRIMARY KEY (bucket_name, object_key)) WITHOUT ROWID;
+                CREATE TABLE bucket_totals (bucket_name TEXT PRIMARY KEY, total_size INTEGER NOT NULL, object_cnt INTEGER NOT NULL,
+                    unconfirmed_deletes INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO object_state VALUES ('bucket', 'a.txt', 'Present', 2, NULL, NULL, '01', 3);
+                INSERT INTO bucket_totals VALUES ('bucket', 2, 1, 0);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        var store = new SqliteObjectStateStore(_folder["old.db"]);
+
+        Assert.Equal(new StoredObjectState(new ObjectState(ObjectStatus.Present, 2, null, null, "01"), 3, 0),
+            (await store.GetRangeAsync("bucket", KeyRange.All, default))["a.txt"]);
+        Assert.Null(await store.GetReconciliationAsync("bucket", default));
+        Assert.Equal(new BucketTotals(2, 1, 0), await store.GetTotalsAsync("bucket", default));
     }
 
     public void Dispose()

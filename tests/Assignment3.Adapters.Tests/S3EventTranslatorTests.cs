@@ -43,6 +43,25 @@ public sealed class S3EventTranslatorTests
         Assert.Equal(new ChangedObject("k", ObjectChangeKind.Deleted, null, null, null, "0A", expected), changed);
     }
 
+    /// <summary>
+    /// EventBridge's S3 events carry the key as it is stored, unlike S3's own notification format, which URL-encodes it
+    /// ("red flower.jpg" as "red+flower.jpg", ':' as "%3A"): published EventBridge events show raw ':' in keys. So the key is
+    /// taken verbatim; decoding it would turn a real '+' into a space and break every key holding '%'.
+    /// </summary>
+    [Theory]
+    [InlineData("raw/health-check/2023-08-08T14:03:40.532432.zip")]
+    [InlineData("a b+c%20d.txt")]
+    [InlineData("café/😀.txt")]
+    public void The_object_key_is_taken_verbatim_not_url_decoded(string key)
+    {
+        var json = """{"source":"aws.s3","detail-type":"Object Created","id":"e","detail":{"bucket":{"name":"b-1"},"object":{"size":5,"key":""" +
+            System.Text.Json.JsonSerializer.Serialize(key) + "}}}";
+
+        var changed = S3EventTranslator.ToChange(S3EventTranslator.Parse(Encoding.UTF8.GetBytes(json)), "m").Target;
+
+        Assert.Equal(key, changed!.Key);
+    }
+
     [Fact]
     public void An_event_without_an_object_key_still_serves_listing_mode_but_names_no_object()
     {

@@ -132,9 +132,9 @@ public sealed class HoldingBlobStore(IBlobStore inner, Task release) : IBlobStor
 
     public Task FirstListingAnswered => _firstAnswered.Task;
 
-    public async Task<BlobPage> ListAsync(string bucketName, string? continuationToken, CancellationToken cancellationToken)
+    public async Task<BlobPage> ListAsync(string bucketName, string? continuationToken, string? startAfter, CancellationToken cancellationToken)
     {
-        var page = await inner.ListAsync(bucketName, continuationToken, cancellationToken);
+        var page = await inner.ListAsync(bucketName, continuationToken, startAfter, cancellationToken);
         if (Interlocked.Increment(ref _listings) == 1)
         {
             _firstAnswered.SetResult();

@@ -252,8 +252,8 @@ public sealed class FailingBucketStore(IBlobStore inner) : IBlobStore
 {
     public const string Bucket = "broken-bucket";
 
-    public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, CancellationToken cancellationToken) =>
-        bucketName == Bucket ? throw new IOException("connection reset while listing") : inner.ListAsync(bucketName, continuationToken, cancellationToken);
+    public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, string? startAfter, CancellationToken cancellationToken) =>
+        bucketName == Bucket ? throw new IOException("connection reset while listing") : inner.ListAsync(bucketName, continuationToken, startAfter, cancellationToken);
 
     public Task PutAsync(string bucketName, string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken) =>
         inner.PutAsync(bucketName, key, content, contentType, cancellationToken);

@@ -13,7 +13,7 @@ namespace Assignment3.TestKit;
 public sealed class SimulatedS3Bucket(string name, bool versioned, TimeProvider clock) : IBlobStore
 {
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<string, List<Version>> _keys = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, List<Version>> _keys = new(KeyOrder.Instance);
     private long _sequencer = 0x00_5f3a_9c00_0000;
     private int _events;
 
@@ -96,18 +96,39 @@ public sealed class SimulatedS3Bucket(string name, bool versioned, TimeProvider 
         }
     }
 
+    /// <summary>Keys per listing page (S3's is 1,000).</summary>
+    public int PageSize { get; init; } = 1000;
+
+    /// <summary>
+    /// Runs after each listing page is taken and before it is returned, with the page's number (1 for the first): what
+    /// happens to the bucket and its tracker while a listing is under way.
+    /// </summary>
+    public Func<int, Task>? AfterEachPage { get; set; }
+
     /// <inheritdoc />
-    public Task<BlobPage> ListAsync(string bucketName, string? continuationToken, string? startAfter, CancellationToken cancellationToken)
+    /// <remarks>A page shows the keys as they are when it is taken: a listing is not a snapshot.</remarks>
+    public async Task<BlobPage> ListAsync(string bucketName, string? continuationToken, string? startAfter, CancellationToken cancellationToken)
     {
+        BlobPage page;
+        int number;
         lock (_gate)
         {
-            ListCalls++;
-            IReadOnlyList<BlobInfo> all = bucketName == name
-                ? [.. _keys.Where(k => !k.Value[^1].IsDeleteMarker && (startAfter is null || KeyOrder.Instance.Compare(k.Key, startAfter) > 0))
-                    .OrderBy(k => k.Key, KeyOrder.Instance).Select(k => new BlobInfo(k.Key, k.Value[^1].Size))]
+            number = ++ListCalls;
+            var after = continuationToken ?? startAfter;
+            var keys = bucketName == name
+                ? _keys.Where(k => !k.Value[^1].IsDeleteMarker && (after is null || KeyOrder.Instance.Compare(k.Key, after) > 0))
+                    .Take(PageSize + 1).Select(k => new BlobInfo(k.Key, k.Value[^1].Size)).ToList()
                 : [];
-            return Task.FromResult(new BlobPage(all, null));
+            var more = keys.Count > PageSize;
+            page = new BlobPage([.. keys.Take(PageSize)], more ? keys[PageSize - 1].Key : null);
         }
+
+        if (AfterEachPage is { } interleave)
+        {
+            await interleave(number);
+        }
+
+        return page;
     }
 
     /// <inheritdoc />

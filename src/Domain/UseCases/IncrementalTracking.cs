@@ -111,13 +111,14 @@ public static class ObjectStateRules
 
     /// <summary>
     /// The state a confirmation gives: the object's current version as <paramref name="head"/> says (null: none),
-    /// as of <paramref name="change"/>. Its sequencer is stored only when comparable with the state's: after values of
-    /// different lengths the state keeps its own, so that every later event of either length is confirmed too.
+    /// as of <paramref name="change"/>. Its sequencer is stored when the state has none (so that the key's next events
+    /// compare with it instead of being confirmed too), or when comparable and newer: after values of different lengths
+    /// the state keeps its own, so that every later event of either length is confirmed too.
     /// </summary>
     public static ObjectState Confirmed(ObjectState? current, ChangedObject change, BlobHead? head)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var sequencer = current is null || Sequencers.Compare(change.Sequencer, current.Sequencer) == SequencerOrder.Newer
+        var sequencer = current?.Sequencer is null || Sequencers.Compare(change.Sequencer, current.Sequencer) == SequencerOrder.Newer
             ? change.Sequencer ?? current?.Sequencer
             : current.Sequencer;
         return head is null

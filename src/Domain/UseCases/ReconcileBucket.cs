@@ -77,6 +77,9 @@ public sealed class ReconcileBucketHandler(
 internal sealed class Reconciliation(IBlobStore blobs, IObjectStateStore states, IHistoryRepository history, TimeProvider clock,
     TrackingSettings settings, ILogger logger)
 {
+    // S3 serves thousands of requests a second per prefix; this keeps one busy page from taking a round trip per key in turn.
+    private const int MaxHeadRequestsAtOnce = 16;
+
     /// <summary>Reconciles <paramref name="bucket"/>; writes a record when its totals changed.</summary>
     public async Task<BucketReconciled> RunAsync(string bucket, CancellationToken cancellationToken)
     {
@@ -135,12 +138,17 @@ internal sealed class Reconciliation(IBlobStore blobs, IObjectStateStore states,
         for (var attempt = 1; ; attempt++)
         {
             var stored = await states.GetRangeAsync(bucket, range, cancellationToken);
+            var keys = listedByKey.Keys.Union(stored.Keys, StringComparer.Ordinal).Order(KeyOrder.Instance).ToList();
+            var corrected = new ObjectState?[keys.Count];
+            // Head requests, where needed, go out several at once: each is one round trip, and a busy page may need many.
+            await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = MaxHeadRequestsAtOnce, CancellationToken = cancellationToken },
+                async (i, ct) => corrected[i] = await CorrectedStateAsync(bucket, keys[i], stored.GetValueOrDefault(keys[i]),
+                    listedByKey.GetValueOrDefault(keys[i]), requested, seen, progress, ct));
             var writes = new List<(ObjectStateWrite Write, BucketTotals Change)>();
-            foreach (var key in listedByKey.Keys.Union(stored.Keys, StringComparer.Ordinal))
+            foreach (var (key, state) in keys.Zip(corrected))
             {
-                var before = stored.GetValueOrDefault(key);
-                var state = await CorrectedStateAsync(bucket, key, before, listedByKey.GetValueOrDefault(key), requested, seen, progress, cancellationToken);
-                if (state is not null)
+                if (state is not null && stored.GetValueOrDefault(key) is var before)
                 {
                     writes.Add((new ObjectStateWrite(key, state, before?.Revision ?? 0, Now()),
                         state.Contribution.Minus(before?.State.Contribution ?? BucketTotals.Zero)));
@@ -193,7 +201,7 @@ internal sealed class Reconciliation(IBlobStore blobs, IObjectStateStore states,
         }
 
         // Written while the listing ran: it may show an event newer than what the listing saw. Ask the object itself.
-        progress.Confirmations++;
+        Interlocked.Increment(ref progress.Confirmations);
         var head = await blobs.HeadAsync(bucket, key, cancellationToken);
         return Agrees(current, head?.Size) ? null : Observed(current, head?.Size, head?.ETag, head?.VersionId, Now());
     }
@@ -219,6 +227,7 @@ internal sealed class Reconciliation(IBlobStore blobs, IObjectStateStore states,
 
         public BucketTotals Drift { get; set; } = BucketTotals.Zero;
 
-        public int Confirmations { get; set; }
+        // Counted by head requests running at once.
+        public int Confirmations;
     }
 }
