@@ -146,19 +146,20 @@ internal sealed class IncrementalTracking(IBlobStore blobs, IObjectStateStore st
     /// <summary>Each conflict means another writer wrote one of these keys in between; this many in a row means something is broken.</summary>
     public const int MaxConflicts = 20;
 
-    /// <summary>Tracks <paramref name="changes"/> of <paramref name="bucket"/>; returns how many listings and confirmations it cost.</summary>
-    public async Task<(int Listings, int Confirmations)> TrackBucketAsync(string bucket, List<ObjectChange> changes,
+    /// <summary>
+    /// Tracks <paramref name="changes"/> of <paramref name="bucket"/>; returns how many confirmations it cost and the
+    /// reconciliation it ran first, if the bucket had never been reconciled.
+    /// </summary>
+    public async Task<(int Confirmations, BucketReconciled? Reconciled)> TrackBucketAsync(string bucket, List<ObjectChange> changes,
         Dictionary<ObjectChange, TrackedChange> outcomes, CancellationToken cancellationToken)
     {
-        var listings = 0;
         var confirmations = 0;
+        BucketReconciled? reconciled = null;
         if ((await states.GetReconciliationAsync(bucket, cancellationToken))?.LastFinishedAt is null)
         {
             // Never reconciled: the objects already there are unknown to the state. This batch's changes are applied after,
             // each as the rules say against what the reconciliation saw.
-            var reconciled = await reconciliation.RunAsync(bucket, cancellationToken);
-            listings++;
-            confirmations += reconciled.Confirmations;
+            reconciled = await reconciliation.RunAsync(bucket, cancellationToken);
         }
 
         var changedAny = false;
@@ -223,7 +224,7 @@ internal sealed class IncrementalTracking(IBlobStore blobs, IObjectStateStore st
                 outcomes[change] = new TrackedChange(change, ChangeOutcome.Covered, latest, null);
             }
 
-            return (listings, confirmations);
+            return (confirmations, reconciled);
         }
 
         var recorded = await AppendTotalsAsync(states, history, clock, bucket,
@@ -234,7 +235,7 @@ internal sealed class IncrementalTracking(IBlobStore blobs, IObjectStateStore st
             outcomes[change] = new TrackedChange(change, outcome, recorded.Record, null);
         }
 
-        return (listings, confirmations);
+        return (confirmations, reconciled);
     }
 
     /// <summary>

@@ -87,6 +87,9 @@ public sealed record TrackedChange(ObjectChange Change, ChangeOutcome Outcome, S
 /// <param name="Confirmations">How many objects' current state was asked for (incremental mode; one request each).</param>
 public sealed record TrackedChanges(IReadOnlyList<TrackedChange> Changes, int Listings, int Confirmations = 0)
 {
+    /// <summary>The reconciliations run first, one per bucket never reconciled before (incremental mode).</summary>
+    public IReadOnlyList<BucketReconciled> Reconciliations { get; init; } = [];
+
     /// <summary>The records this batch wrote, each once (the changes they show share them).</summary>
     public IReadOnlyList<SizeRecord> NewRecords =>
         [.. Changes.Where(c => c.Outcome == ChangeOutcome.Recorded).Select(c => c.Record!).Distinct()];
@@ -179,15 +182,26 @@ public sealed class TrackObjectChangesHandler(
             : new IncrementalTracking(blobs, states, history, clock, settings, new Reconciliation(blobs, states, history, clock, settings, logger));
         var outcomes = new Dictionary<ObjectChange, TrackedChange>(ReferenceEqualityComparer.Instance);
         var cost = new TrackingCost(0, 0);
+        var reconciliations = new List<BucketReconciled>();
         foreach (var bucket in request.Changes.GroupBy(c => c.BucketName, StringComparer.Ordinal))
         {
             try
             {
                 Validate(bucket.Key, [.. bucket], incremental is not null);
-                var (listings, confirmations) = incremental is null
-                    ? (await TrackByListingAsync(bucket.Key, [.. bucket], outcomes, cancellationToken), 0)
-                    : await incremental.TrackBucketAsync(bucket.Key, [.. bucket], outcomes, cancellationToken);
-                cost += new TrackingCost(listings, confirmations);
+                if (incremental is null)
+                {
+                    cost += new TrackingCost(await TrackByListingAsync(bucket.Key, [.. bucket], outcomes, cancellationToken), 0);
+                }
+                else
+                {
+                    var (confirmations, reconciled) = await incremental.TrackBucketAsync(bucket.Key, [.. bucket], outcomes, cancellationToken);
+                    // A first reconciliation lists the bucket once.
+                    cost += new TrackingCost(reconciled is null ? 0 : 1, confirmations + (reconciled?.Confirmations ?? 0));
+                    if (reconciled is not null)
+                    {
+                        reconciliations.Add(reconciled);
+                    }
+                }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -208,7 +222,7 @@ public sealed class TrackObjectChangesHandler(
             }
         }
 
-        return new TrackedChanges([.. request.Changes.Select(c => outcomes[c])], cost.Listings, cost.Confirmations);
+        return new TrackedChanges([.. request.Changes.Select(c => outcomes[c])], cost.Listings, cost.Confirmations) { Reconciliations = reconciliations };
     }
 
     /// <summary>The idempotency key of a record that shows <paramref name="eventIds"/>: order and repeats do not matter.</summary>

@@ -130,7 +130,13 @@ public sealed class SizeTrackingFunction : ILambdaFunction
         }
 
         var reconciled = await _host.SendAsync(request);
-        // The drift, one data point per reconciliation (zero when the state was right); with the record it wrote, if any.
+        WriteMetrics(reconciled);
+        return reconciled;
+    }
+
+    // The drift, one data point per reconciliation (zero when the state was right); with the record it wrote, if any.
+    private void WriteMetrics(BucketReconciled reconciled)
+    {
         var dimensions = new Dictionary<string, string> { [MetricNames.BucketDimension] = reconciled.BucketName };
         var drift = new[] { new Metric(MetricNames.DriftBytes, reconciled.Drift.TotalSize, MetricUnit.Bytes), new Metric(MetricNames.DriftObjects, reconciled.Drift.ObjectCount, MetricUnit.Count) };
         if (reconciled.Record is { } record)
@@ -142,8 +148,6 @@ public sealed class SizeTrackingFunction : ILambdaFunction
         {
             _host.Metrics.Write(DateTimeOffset.UtcNow, dimensions, drift);
         }
-
-        return reconciled;
     }
 
     private async Task<Stream> HandleEventAsync(TrackObjectChanges request)
@@ -182,6 +186,12 @@ public sealed class SizeTrackingFunction : ILambdaFunction
             _host.Metrics.Write(record.Time, new Dictionary<string, string> { [MetricNames.BucketDimension] = record.BucketName },
                 new Metric(MetricNames.BucketSize, record.TotalSize, MetricUnit.Bytes),
                 new Metric(MetricNames.ObjectCount, record.ObjectCount, MetricUnit.Count));
+        }
+
+        // A bucket never reconciled was reconciled before its changes were applied.
+        foreach (var reconciled in tracked.Reconciliations)
+        {
+            WriteMetrics(reconciled);
         }
     }
 
