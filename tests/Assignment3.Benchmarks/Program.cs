@@ -7,10 +7,11 @@ using Assignment3.Catalog;
 
 // Prints the figures docs/performance.md records: each handler against its floor (the least its requests cost on the
 // same endpoints), cold starts as Lambda starts each bundle, and bundle sizes.
-//   scripts/benchmark.sh [--json] [--functions <dir of published bundles>] [--runs N] [--only tracking|burst|plotting|windows|cold-start|bundles]
+//   scripts/benchmark.sh [--json] [--functions <dir of published bundles>] [--runs N] [--only tracking|burst|scale|plotting|windows|cold-start|bundles]
+//                        [--seed-all (scale: write every object's state at 1,000,000 objects too; minutes)]
 // Against the local emulators unless AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_S3 are both set.
-string[] sections = ["tracking", "burst", "plotting", "windows", "cold-start", "bundles"];
-string[] known = ["--json", "--functions", "--runs", "--only"];
+string[] sections = ["tracking", "burst", "scale", "plotting", "windows", "cold-start", "bundles"];
+string[] known = ["--json", "--functions", "--runs", "--only", "--seed-all"];
 if (args.Where((arg, i) => arg.StartsWith("--", StringComparison.Ordinal) && !known.Contains(arg)).FirstOrDefault() is { } unknown)
 {
     return Refuse($"unknown option {unknown}; the options are {string.Join(", ", known)}");
@@ -64,6 +65,10 @@ foreach (var (objects, times) in Wanted("tracking") ? new[] { (10, runs), (1000,
 
 Progress("a burst of events in batches…");
 var burst = Wanted("burst") ? await BurstBenchmark.RunAsync(endpoints) : [];
+Progress("both tracking modes at 10, 10,000 and 1,000,000 objects…");
+var scaleClock = System.Diagnostics.Stopwatch.StartNew();
+var scale = Wanted("scale") ? await ScaleBenchmark.RunAsync(endpoints, Progress, seedAll: args.Contains("--seed-all")) : null;
+Progress(Invariant($"  ({scaleClock.Elapsed.TotalSeconds:F0} s)"));
 Progress("plotting…");
 var plotting = Wanted("plotting") ? await PlottingBenchmark.RunAsync(endpoints, runs) : null;
 Progress("plotting windows over a generated month of history…");
@@ -101,6 +106,7 @@ if (json)
             ["runs"] = t.Runs,
         })]),
         ["burst"] = new JsonArray([.. burst.Select(b => b.ToJson())]),
+        ["scale"] = scale?.ToJson(),
         ["plotting"] = plotting is null ? null : new JsonObject
         {
             ["points"] = plotting.Points,
@@ -165,10 +171,14 @@ if (json)
 
 Console.WriteLine($"machine: {machine["cores"]} cores, {machine["os"]}, .NET {machine["dotnet"]}, {machine["date"]}");
 Console.WriteLine($"against: {endpoints.Description}");
-Console.WriteLine();
-Console.WriteLine("size tracking per event (first deliveries) against its floor: the same LIST pages + one PutItem");
-Console.WriteLine("(tx floor: the same LIST pages + the handler's own write, record and event marker in one TransactWriteItems)");
-Console.WriteLine($"{"objects",8} {"LISTs",6} {"writes",7} {"other",6} {"median ms",10} {"min",7} {"max",7} {"floor ms",9} {"ratio",6} {"tx floor",9}");
+if (tracking.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("size tracking per event (first deliveries) against its floor: the same LIST pages + one PutItem");
+    Console.WriteLine("(tx floor: the same LIST pages + the handler's own write, record and event marker in one TransactWriteItems)");
+    Console.WriteLine($"{"objects",8} {"LISTs",6} {"writes",7} {"other",6} {"median ms",10} {"min",7} {"max",7} {"floor ms",9} {"ratio",6} {"tx floor",9}");
+}
+
 foreach (var t in tracking)
 {
     Console.WriteLine(Invariant($"{t.Objects,8} {Count(t.ListCalls),6} {Count(t.WriteRequests),7} {Count(t.OtherRequests),6} {t.MedianMs,10:F1} {t.MinMs,7:F1} {t.MaxMs,7:F1} {t.FloorMedianMs,9:F1} {t.Ratio,6:F2} {t.TransactionFloorMedianMs,9:F1}"));
@@ -179,6 +189,29 @@ if (burst.Count > 0)
     Console.WriteLine();
     Console.WriteLine("a burst in SQS batches, listing mode (one listing per bucket per batch)");
     burst.ToList().ForEach(Console.WriteLine);
+}
+
+if (scale is not null)
+{
+    Console.WriteLine();
+    Console.WriteLine("size tracking at scale, both modes, per event (S3: a generated bucket, ListObjectsV2 pages of 1,000 keys, HeadObject;");
+    Console.WriteLine("events, the same in both modes: 30% deletions, 35% overwrites, 5% overwrites whose sequencer has another length, 30% creations)");
+    Console.WriteLine("(DynamoDB: requests, and read and write units estimated from them; ms: this machine, per event)");
+    Console.WriteLine($"{"mode",-12} {"objects",10} {"delivery",-22} {"events",6} {"LIST",9} {"HEAD",7} {"DynamoDB",9} {"RRU",7} {"WRU",7} {"ms",9}");
+    foreach (var r in scale.Rows)
+    {
+        var delivery = r.BatchSize == 1 ? "one event per batch" : Invariant($"burst, batches of {r.BatchSize}");
+        Console.WriteLine(Invariant($"{r.Mode,-12} {r.Objects,10:N0} {delivery,-22} {r.Events,6} {PerEvent(r.ListsPerEvent),9} {PerEvent(r.HeadsPerEvent),7} {PerEvent(r.DynamoDbPerEvent),9} {PerEvent(r.ReadUnitsPerEvent),7} {PerEvent(r.WriteUnitsPerEvent),7} {r.MillisecondsPerEvent,9:F2}"));
+    }
+
+    foreach (var s in scale.Seeding)
+    {
+        Console.WriteLine(s.Whole
+            ? Invariant($"incremental at {s.Objects:N0} objects: every object's state and the totals written first through the state store ({s.Applies:N0} applies, {s.Parallelism} at once, {s.Seconds:F1} s)")
+            : Invariant($"incremental at {s.Objects:N0} objects: ONLY the {s.StatesWritten:N0} object states the events touch and the whole bucket's totals written first ({s.Seconds:F1} s), not all {s.Objects:N0} (--seed-all); the tracker reads states by key only"));
+    }
+
+    Console.WriteLine($"incremental: the same requests per single event at every bucket size: {scale.IncrementalSameAtEverySize switch { true => "yes", false => "NO", null => "n/a (not counted)" }}");
 }
 
 if (plotting is not null)
@@ -247,6 +280,8 @@ static int Refuse(string message)
 static double Round(double value) => Math.Round(value, 2);
 
 static double? RoundOrNull(double? value) => value is { } known ? Round(known) : null;
+
+static string PerEvent(double? value) => value?.ToString("F3", CultureInfo.InvariantCulture) ?? "n/a";
 
 static string Count(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
 

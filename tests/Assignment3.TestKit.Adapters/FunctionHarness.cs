@@ -35,12 +35,28 @@ public static class FunctionHarness
     /// <summary>
     /// An EventBridge "Object Created" event from S3; tests say only the bucket and, where it matters, the id, object and
     /// time. The time is now unless given, to the whole second as EventBridge stamps it: an event made for a change made now.
+    /// The ETag and sequencer (which incremental tracking reads) are in the event only when given.
     /// </summary>
-    public static string ObjectCreated(string bucket, string eventId = "event-1", string key = "x.bin", long size = 5, DateTimeOffset? time = null) => $$$"""
+    public static string ObjectCreated(string bucket, string eventId = "event-1", string key = "x.bin", long size = 5, DateTimeOffset? time = null,
+        string? etag = null, string? sequencer = null) => $$$"""
         {"version":"0","id":"{{{eventId}}}","detail-type":"{{{S3EventNames.ObjectCreated}}}","source":"{{{S3EventNames.Source}}}","account":"111122223333",
          "time":"{{{EventTime(time ?? DateTimeOffset.UtcNow)}}}","region":"us-east-1","resources":["arn:aws:s3:::{{{bucket}}}"],
-         "detail":{"version":"0","bucket":{"name":"{{{bucket}}}"},"object":{"key":"{{{key}}}","size":{{{size}}}},"reason":"PutObject"}}
+         "detail":{"version":"0","bucket":{"name":"{{{bucket}}}"},"object":{"key":"{{{key}}}","size":{{{size}}}{{{Optional("etag", etag)}}}{{{Optional("sequencer", sequencer)}}}},"reason":"PutObject"}}
         """;
+
+    /// <summary>
+    /// An EventBridge "Object Deleted" event from S3, as S3 sends it: no size, a <c>deletion-type</c> (by default
+    /// "Permanently Deleted", an unversioned bucket's delete), the version id only when given.
+    /// </summary>
+    public static string ObjectDeleted(string bucket, string eventId, string key, string sequencer, string deletionType = S3EventNames.PermanentlyDeleted,
+        string? versionId = null, DateTimeOffset? time = null) => $$$"""
+        {"version":"0","id":"{{{eventId}}}","detail-type":"{{{S3EventNames.ObjectDeleted}}}","source":"{{{S3EventNames.Source}}}","account":"111122223333",
+         "time":"{{{EventTime(time ?? DateTimeOffset.UtcNow)}}}","region":"us-east-1","resources":["arn:aws:s3:::{{{bucket}}}"],
+         "detail":{"version":"0","bucket":{"name":"{{{bucket}}}"},"object":{"key":"{{{key}}}"{{{Optional("version-id", versionId)}}},"sequencer":"{{{sequencer}}}"},
+          "reason":"DeleteObject","deletion-type":"{{{deletionType}}}"}}
+        """;
+
+    private static string Optional(string name, string? value) => value is null ? "" : $",\"{name}\":\"{value}\"";
 
     /// <summary>EventBridge's <c>time</c>: UTC to the whole second.</summary>
     public static string EventTime(DateTimeOffset time) =>
