@@ -71,6 +71,15 @@ internal sealed class Endpoints : IAsyncDisposable
         return name;
     }
 
+    /// <summary>A new table of incremental tracking's object states, defined as the stack defines it, active.</summary>
+    public async Task<string> CreateObjectStateTableAsync()
+    {
+        var name = EmulatorFixture.UniqueName("bench-objects");
+        _tables.Add(name);
+        await DynamoDbObjectStateStore.EnsureTableAsync(DynamoDb, name);
+        return name;
+    }
+
     /// <summary>A new, empty bucket.</summary>
     public async Task<string> CreateBucketAsync(string prefix)
     {

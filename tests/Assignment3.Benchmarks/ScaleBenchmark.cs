@@ -98,8 +98,9 @@ internal static class ScaleBenchmark
         foreach (var mode in TrackingModeNames.All)
         {
             var table = await endpoints.CreateTableAsync();
+            var stateTable = await endpoints.CreateObjectStateTableAsync();
             await using var s3 = new GeneratedS3Bucket(EmulatorFixture.UniqueName("warm"), 2000);
-            await DeliverAsync(mode, table, s3, WarmUpEvents);
+            await DeliverAsync(mode, table, stateTable, s3, WarmUpEvents);
         }
 
         foreach (var mode in TrackingModeNames.All)
@@ -108,6 +109,7 @@ internal static class ScaleBenchmark
             {
                 var clock = Stopwatch.StartNew();
                 var table = await endpoints.CreateTableAsync();
+                var stateTable = await endpoints.CreateObjectStateTableAsync();
                 var bucket = EmulatorFixture.UniqueName("scale");
                 await using var s3 = new GeneratedS3Bucket(bucket, objects);
                 var singles = mode == TrackingModeNames.Listing && objects >= 1_000_000 ? SingleEventsOfLongListings : SingleEvents;
@@ -115,14 +117,14 @@ internal static class ScaleBenchmark
                 if (mode == TrackingModeNames.Incremental)
                 {
                     // Through the port: how the store lays out its items is its own business.
-                    IObjectStateStore states = new DynamoDbObjectStateStore(endpoints.DynamoDb, table);
+                    IObjectStateStore states = new DynamoDbObjectStateStore(endpoints.DynamoDb, stateTable);
                     var indices = seedAll || objects <= SeedEveryStateUpTo ? null : ScaleEvents.ExistingKeysTouched(objects, events);
                     seeding.Add(await SeedAsync(states, s3, indices));
                     progress(string.Create(CultureInfo.InvariantCulture,
                         $"  {mode}, {objects:N0} objects: {seeding[^1].StatesWritten:N0} object states written first in {seeding[^1].Seconds:F0} s"));
                 }
 
-                rows.AddRange(await DeliverAsync(mode, table, s3, singles));
+                rows.AddRange(await DeliverAsync(mode, table, stateTable, s3, singles));
                 // The run's own check: the newest record shows what the bucket holds after every change.
                 var latest = await new DynamoDbHistoryRepository(endpoints.DynamoDb, table, HistorySchema.SizeIndexName).GetLatestAsync(bucket, default);
                 if ((latest?.TotalSize, latest?.ObjectCount) != (s3.TotalSize, s3.ObjectCount))
@@ -138,13 +140,14 @@ internal static class ScaleBenchmark
         return new ScaleFigures(rows, seeding);
     }
 
-    private static async Task<IReadOnlyList<DeliveryFigures>> DeliverAsync(string mode, string table, GeneratedS3Bucket s3, int singles)
+    private static async Task<IReadOnlyList<DeliveryFigures>> DeliverAsync(string mode, string table, string stateTable, GeneratedS3Bucket s3, int singles)
     {
         var dynamoDbEndpoint = Environment.GetEnvironmentVariable(DependencyInjection.DynamoDbEndpointVariable)!;
         await using var dynamoDb = dynamoDbEndpoint.StartsWith("http://", StringComparison.Ordinal) ? new FaultProxy(new Uri(dynamoDbEndpoint)) : null;
         var settings = new Dictionary<string, string>
         {
             [FunctionSettingNames.TrackingMode] = mode,
+            [FunctionSettingNames.ObjectStateTable] = stateTable,
             [DependencyInjection.S3EndpointVariable] = s3.Endpoint.ToString(),
         };
         if (dynamoDb is not null)
@@ -185,7 +188,7 @@ internal static class ScaleBenchmark
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = SeedingParallelism }, async (chunk, ct) =>
         {
             var writes = chunk.Select(i => new ObjectStateWrite(GeneratedS3Bucket.Key(i), new ObjectState(
-                ObjectStatus.Present, GeneratedS3Bucket.Size(i), GeneratedS3Bucket.ETag(i), null, ScaleEvents.SeededSequencer(i)), ExpectedRevision: 0)).ToList();
+                ObjectStatus.Present, GeneratedS3Bucket.Size(i), GeneratedS3Bucket.ETag(i), null, ScaleEvents.SeededSequencer(i)), ExpectedRevision: 0, WrittenAt: 0)).ToList();
             if (!await store.ApplyAsync(s3.BucketName, writes, BucketTotals.Zero, ct))
             {
                 throw new InvalidOperationException($"seeding object states of {s3.BucketName}: some were there already");
@@ -193,6 +196,8 @@ internal static class ScaleBenchmark
         });
         var totals = new BucketTotals(s3.TotalSize, s3.GeneratedObjects, 0);
         await store.ApplyAsync(s3.BucketName, [], totals, default);
+        // As a finished reconciliation leaves it: otherwise the first batch would reconcile the bucket itself.
+        await store.SaveReconciliationAsync(s3.BucketName, new ReconciliationMark(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null), default);
         if (await store.GetTotalsAsync(s3.BucketName, default) != totals)
         {
             throw new InvalidOperationException($"seeding object states of {s3.BucketName} left other totals than the generated bucket's {totals}");
