@@ -226,9 +226,11 @@ public sealed class SizeTrackingFunctionTests(EmulatorFixture emulators)
         // Listing: once per batch delivered at most (a second delivery lists again unless a record began after its changes).
         // Incremental: the first reconciliation's listing alone (one page).
         Assert.InRange(listings, 1, mode == "listing" ? 2 * batches.Count : 1);
-        // One data point per record the batches wrote; the domain does not report the record of a reconciliation it ran
-        // inside a batch (TrackedChanges.NewRecords holds the batches' own), so that one has none.
-        Assert.Equal(records.Count - reconciliations, FunctionHarness.MetricLines(log).Count);
+        // One size point per record, the first reconciliation's included (TrackedChanges reports the reconciliation it ran
+        // inside a batch), and one drift point per reconciliation.
+        var metrics = FunctionHarness.MetricLines(log);
+        Assert.Equal(records.Count, metrics.Count(line => line.TryGetProperty(Catalog.MetricNames.BucketSize, out _)));
+        Assert.Equal(reconciliations, metrics.Count(line => line.TryGetProperty(Catalog.MetricNames.DriftBytes, out _)));
         var listing = (await emulators.S3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [];
         Assert.Equal((listing.Sum(o => o.Size ?? 0), listing.Count), (records[^1].TotalSize, records[^1].ObjectCount));
     }
