@@ -150,6 +150,21 @@ public abstract class ObjectStateStoreContract
     }
 
     [Fact]
+    public async Task Saving_progress_never_forgets_that_a_reconciliation_finished()
+    {
+        var store = await CreateStoreAsync();
+        await store.SaveReconciliationAsync(Bucket, new ReconciliationMark(At, null), default);
+
+        // Another reconciliation, begun before that one finished, saves its progress.
+        await store.SaveReconciliationAsync(Bucket, new ReconciliationMark(null, "k/0500"), default);
+        var underWay = await store.GetReconciliationAsync(Bucket, default);
+        await store.SaveReconciliationAsync(Bucket, new ReconciliationMark(At + 60_000, null), default);
+
+        Assert.Equal(new ReconciliationMark(At, "k/0500"), underWay);
+        Assert.Equal(new ReconciliationMark(At + 60_000, null), await store.GetReconciliationAsync(Bucket, default));
+    }
+
+    [Fact]
     public async Task A_reconciliation_mark_is_absent_until_saved_then_replaced_per_bucket_and_leaves_the_totals_alone()
     {
         var store = await CreateStoreAsync();

@@ -174,14 +174,14 @@ public sealed class DynamoDbObjectStateStore(IAmazonDynamoDB client, string tabl
         var set = new List<string>();
         var remove = new List<string>();
         var values = new Dictionary<string, AttributeValue>();
+        // DynamoDB refuses a name the expression does not use, so each goes in with its use.
+        var names = new Dictionary<string, string> { ["#resume"] = ObjectStateSchema.ResumeAfterAttribute };
         if (mark.LastFinishedAt is { } finishedAt)
         {
+            // Only ever set: a reconciliation under way (or another one, at once) never forgets that one finished.
             set.Add("#reconciled = :reconciled");
             values[":reconciled"] = Number(finishedAt);
-        }
-        else
-        {
-            remove.Add("#reconciled");
+            names["#reconciled"] = ObjectStateSchema.ReconciledAtAttribute;
         }
 
         if (mark.ResumeAfter is { } resumeAfter)
@@ -200,11 +200,7 @@ public sealed class DynamoDbObjectStateStore(IAmazonDynamoDB client, string tabl
             Key = TotalsKey(bucketName),
             UpdateExpression = string.Join(' ', new[] { set.Count > 0 ? "SET " + string.Join(", ", set) : null, remove.Count > 0 ? "REMOVE " + string.Join(", ", remove) : null }
                 .OfType<string>()),
-            ExpressionAttributeNames = new Dictionary<string, string>
-            {
-                ["#reconciled"] = ObjectStateSchema.ReconciledAtAttribute,
-                ["#resume"] = ObjectStateSchema.ResumeAfterAttribute,
-            },
+            ExpressionAttributeNames = names,
             // DynamoDB refuses an empty map of values as it refuses an unused one.
             ExpressionAttributeValues = values.Count > 0 ? values : null,
         };

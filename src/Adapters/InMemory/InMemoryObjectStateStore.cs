@@ -93,7 +93,7 @@ public sealed class InMemoryObjectStateStore(int maxObjectsPerApply = 99) : IObj
         ArgumentNullException.ThrowIfNull(mark);
         lock (_gate)
         {
-            _reconciliations[bucketName] = mark;
+            _reconciliations[bucketName] = mark with { LastFinishedAt = mark.LastFinishedAt ?? _reconciliations.GetValueOrDefault(bucketName)?.LastFinishedAt };
             return Task.CompletedTask;
         }
     }

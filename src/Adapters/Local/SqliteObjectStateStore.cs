@@ -188,7 +188,7 @@ public sealed class SqliteObjectStateStore : IObjectStateStore
         command.CommandText = """
             INSERT INTO bucket_totals (bucket_name, total_size, object_cnt, unconfirmed_deletes, reconciled_at, resume_after)
             VALUES ($bucket, 0, 0, 0, $reconciled, $resume)
-            ON CONFLICT (bucket_name) DO UPDATE SET reconciled_at = excluded.reconciled_at, resume_after = excluded.resume_after
+            ON CONFLICT (bucket_name) DO UPDATE SET reconciled_at = COALESCE(excluded.reconciled_at, reconciled_at), resume_after = excluded.resume_after
             """;
         command.Parameters.AddWithValue("$bucket", bucketName);
         command.Parameters.AddWithValue("$reconciled", (object?)mark.LastFinishedAt ?? DBNull.Value);

@@ -37,7 +37,11 @@ public interface IObjectStateStore
     /// <summary>Where the bucket's reconciliation stands; null when none ever began.</summary>
     Task<ReconciliationMark?> GetReconciliationAsync(string bucketName, CancellationToken cancellationToken);
 
-    /// <summary>Records where the bucket's reconciliation stands (replacing the mark before).</summary>
+    /// <summary>
+    /// Records where the bucket's reconciliation stands: <see cref="ReconciliationMark.ResumeAfter"/> replaces the one
+    /// before; a null <see cref="ReconciliationMark.LastFinishedAt"/> leaves the one before standing, so that a
+    /// reconciliation saving its progress never undoes another's finish.
+    /// </summary>
     Task SaveReconciliationAsync(string bucketName, ReconciliationMark mark, CancellationToken cancellationToken);
 }
 

@@ -107,7 +107,7 @@ internal sealed class Reconciliation(IBlobStore blobs, IObjectStateStore states,
             after = range.Through;
             if (token is not null)
             {
-                await states.SaveReconciliationAsync(bucket, new ReconciliationMark(mark?.LastFinishedAt, after), cancellationToken);
+                await states.SaveReconciliationAsync(bucket, new ReconciliationMark(null, after), cancellationToken);
             }
         }
         while (token is not null);

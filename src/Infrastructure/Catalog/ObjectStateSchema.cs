@@ -19,7 +19,8 @@ public static class ObjectStateSchema
 
     /// <summary>
     /// Partitions per bucket: each takes 1,000 write units a second, a transactional write costs two, so 16 take some
-    /// 8,000 object changes a second before DynamoDB has to split any of them.
+    /// 8,000 object changes a second before DynamoDB has to split any of them. The totals item takes one transactional
+    /// ADD per apply (about 500 a second), and an apply holds up to 99 changes: batching, not the shards, bounds it.
     /// </summary>
     public const int ShardCount = 16;
 
