@@ -67,14 +67,7 @@ public sealed class IncrementalTrackingTests
 
         for (var n = 0; n < 500; n++)
         {
-            var key = $"k/{random.Next(0, 30)}";
-            var versions = bucket.VersionIds(key);
-            var change = random.Next(0, 6) switch
-            {
-                0 => bucket.Delete(key),
-                1 when versions.Count > 0 => bucket.DeleteVersion(key, versions[random.Next(0, versions.Count)]),
-                _ => bucket.Put(key, random.Next(0, 100)),
-            };
+            var change = bucket.RandomChange(random, 30);
             if (change is not null)
             {
                 pending.Add(change);

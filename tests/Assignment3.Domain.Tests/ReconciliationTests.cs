@@ -229,14 +229,7 @@ public sealed class ReconciliationTests
 
         ObjectChange? Change()
         {
-            var key = $"k/{random.Next(0, 30):D2}";
-            var versions = bucket.VersionIds(key);
-            var change = random.Next(0, 6) switch
-            {
-                0 => bucket.Delete(key),
-                1 when versions.Count > 0 => bucket.DeleteVersion(key, versions[random.Next(0, versions.Count)]),
-                _ => bucket.Put(key, random.Next(0, 100)),
-            };
+            var change = bucket.RandomChange(random, 30);
             harness.Clock.Advance(TimeSpan.FromMilliseconds(random.Next(0, 400)));
             return change;
         }

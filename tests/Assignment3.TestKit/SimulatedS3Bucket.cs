@@ -77,6 +77,24 @@ public sealed class SimulatedS3Bucket(string name, bool versioned, TimeProvider 
         }
     }
 
+    /// <summary>
+    /// A change to one of <paramref name="keys"/> keys (<c>k/00</c>, <c>k/01</c>, …) drawn from <paramref name="random"/>:
+    /// a write (4 in 6), a delete (1 in 6) or, where the key has versions, the removal of one of them (1 in 6, else a
+    /// write). Null when S3 would send no event (a delete of an unversioned key that does not exist).
+    /// </summary>
+    public ObjectChange? RandomChange(Random random, int keys)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var key = string.Create(CultureInfo.InvariantCulture, $"k/{random.Next(0, keys):D2}");
+        var versions = VersionIds(key);
+        return random.Next(0, 6) switch
+        {
+            0 => Delete(key),
+            1 when versions.Count > 0 => DeleteVersion(key, versions[random.Next(0, versions.Count)]),
+            _ => Put(key, random.Next(0, 100)),
+        };
+    }
+
     /// <summary>The ids of the key's versions and delete markers, oldest first.</summary>
     public IReadOnlyList<string> VersionIds(string key)
     {
