@@ -115,6 +115,7 @@ public sealed class SqsBatchTranslatorTests
     [InlineData("""{"reconcile":null}""", "a reconcile message names its bucket as a string, {\"reconcile\":\"<bucket>\"}; this one has null")]
     [InlineData("""{"reconcile":["b-1"]}""", "this one has array")]
     [InlineData("""{"reconcile":"b-1","bucket":"b-2"}""", "a reconcile message holds \"reconcile\" alone, this one also \"bucket\"")]
+    [InlineData("""{"detail":{"reconcile":"b-2","x":[1,{"y":2}]},"reconci\u006ce":"b-1"}""", "a reconcile message holds \"reconcile\" alone, this one also \"detail\"")]
     public void A_malformed_reconcile_message_is_rejected_alone_saying_what_is_wrong(string body, string problem)
     {
         var translated = SqsBatchTranslator.Translate(Batch(("good", FunctionHarness.ObjectCreated("bucket-a")), ("bad", body), ("fine", """{"reconcile":"bucket-a"}""")));

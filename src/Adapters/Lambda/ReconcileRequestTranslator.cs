@@ -20,6 +20,11 @@ public static class ReconcileRequestTranslator
     /// </summary>
     public static ReconcileBucket? TryTranslate(ReadOnlySpan<byte> json)
     {
+        if (!HasReconcileMember(json))
+        {
+            return null; // every S3 event of a batch comes this way: no document is built for it
+        }
+
         JsonDocument document;
         try
         {
@@ -55,6 +60,37 @@ public static class ReconcileRequestTranslator
             return BucketNameRules.Check(name) is { } problem
                 ? throw new InvalidEventException($"a reconcile message must name a valid bucket: the bucket name {problem}")
                 : new ReconcileBucket(name!);
+        }
+    }
+
+    // Reads the top level's member names only, skipping their values: no allocation, and no document for a message
+    // that is not a reconcile message. Malformed JSON is not one either; the S3 event translator says what is wrong.
+    private static bool HasReconcileMember(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(ReconciliationTrigger.BucketProperty))
+                {
+                    return true;
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 }
