@@ -10,15 +10,16 @@ namespace Assignment3.TestKit.Adapters;
 /// </summary>
 internal sealed class LoopbackHttpServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    // A port found free may be taken by another process before the listener binds it: try another, a few times.
+    private const int BindAttempts = 10;
+
+    private readonly HttpListener _listener;
     private readonly ConcurrentBag<Task> _inFlight = [];
     private readonly Task _loop;
 
     public LoopbackHttpServer(Func<HttpListenerContext, Task> answer, bool concurrent)
     {
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        (_listener, Port) = Bind();
         _loop = Task.Run(() => ServeAsync(answer, concurrent));
     }
 
@@ -32,6 +33,25 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         await _loop;
         await Task.WhenAll(_inFlight);
         _listener.Close();
+    }
+
+    private static (HttpListener Listener, int Port) Bind()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                return (listener, port);
+            }
+            catch (HttpListenerException) when (attempt < BindAttempts)
+            {
+                listener.Close();
+            }
+        }
     }
 
     private static int FreePort()
